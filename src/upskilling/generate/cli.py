@@ -1,0 +1,81 @@
+"""``upskilling-generate``: write the default data under ``data/raw/`` (survey export, truth file,
+interview transcripts and their companions) from a seed. Deterministic: same seed, same bytes.
+
+Usage: ``upskilling-generate [--out data/raw] [--seed 20260429] [--codebook config/codebook.yaml]``
+(or ``python -m upskilling.generate``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from importlib import resources
+from pathlib import Path
+
+from .. import logs
+from ..config import load_validated, read_yaml
+from ..errors import InputError
+from . import interviews, survey, truth
+from .population import PARAMS
+
+DEFAULT_SEED = 20260429
+WAVE = "wave1"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
+def _json(obj) -> str:
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def generate(out: Path, seed: int = DEFAULT_SEED, codebook: Path = Path("config/codebook.yaml"),
+             corpus: Path | None = None) -> dict:
+    """Write every default-data file under ``out``; returns a summary (counts, missing transcripts)."""
+    corpus = Path(corpus) if corpus else Path(str(resources.files("upskilling.generate").joinpath("corpus")))
+    cb = load_validated(codebook, "codebook.schema.yaml")
+    roster_doc = read_yaml(corpus / "roster.yaml")
+    if not roster_doc or "participants" not in roster_doc:
+        raise InputError(f"{corpus / 'roster.yaml'}: key 'participants' is missing; list the interviewees")
+    roster = roster_doc["participants"]
+    built = survey.build(seed, cb, roster, str(codebook))
+    observed = truth.scored(built["clean"])
+    claims = truth.compute(survey.rng_for(seed, "truth"), roster, survey.N_POPULATION, observed)
+    n_raw = len(built["rows"])
+    doc = truth.document(seed, survey.MESS, survey.MESS_ORDER, n_raw, len(observed), len(roster), PARAMS, claims)
+    wave_dir = out / "survey" / WAVE
+    _write(wave_dir / "export.csv", survey.export_csv(built["rows"], cb))
+    _write(wave_dir / "truth.json", _json(doc))
+    idir = out / "interviews"
+    _write(idir / "roster.csv", survey.roster_csv(roster, built["interviewee_ids"]))
+    files = interviews.render_all(corpus, roster, built["interviewee_ids"])
+    missing = files.pop("_missing")
+    tdir = idir / "transcripts"
+    if tdir.exists():  # drop transcripts this run does not produce (e.g. a participant switched to .vtt)
+        for old in sorted(tdir.iterdir()):
+            if old.suffix in (".txt", ".vtt") and f"transcripts/{old.name}" not in files:
+                old.unlink()
+    for rel, text in files.items():
+        _write(idir / rel, text)
+    return {"n_raw": n_raw, "n_clean": len(observed), "mess": dict(survey.MESS),
+            "transcripts": sorted(k for k in files if k.startswith("transcripts/")), "missing": missing}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="upskilling-generate", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("data/raw"), help="output folder (default data/raw)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"master seed (default {DEFAULT_SEED})")
+    parser.add_argument("--codebook", type=Path, default=Path("config/codebook.yaml"),
+                        help="survey codebook (default config/codebook.yaml)")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="folder of the interview sources (default: the package's generate/corpus)")
+    args = parser.parse_args(argv)
+    log = logs.setup(stage="generate")
+    summary = generate(args.out, args.seed, args.codebook, args.corpus)
+    log.info("wrote %s: %d raw survey rows (%d clean), %d transcripts", args.out, summary["n_raw"],
+             summary["n_clean"], len(summary["transcripts"]))
+    if summary["missing"]:
+        log.warning("no interview source yet for: %s", ", ".join(summary["missing"]))
+    return 0
