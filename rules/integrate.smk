@@ -1,0 +1,172 @@
+# Integration: the joint display (results/claims.csv), one rule per figure, the findings report,
+# the executed reviewer notebooks and the REFI-QDA export of the interview coding.
+# Logic: src/upskilling/integrate/. Settings: the `integration:` section of config/config.yaml.
+from upskilling.integrate.figures import FIGURES as INTEGRATION_FIGURES
+from upskilling.integrate.settings import settings as _integration_settings
+from upskilling.integrate.settings import wave as _integration_wave
+
+INTEGRATION = _integration_settings(config)
+INTEGRATION_WAVE = _integration_wave(config)
+_SURVEY_DIR = f"results/survey/{INTEGRATION_WAVE}"
+_SCORED = f"data/processed/survey/{INTEGRATION_WAVE}/scored.csv"
+_CODEBOOK = wave_spec(INTEGRATION_WAVE)["codebook"]
+_INTERVIEWS = "results/interviews"
+NOTEBOOKS = ["survey", "interviews", "integration"]
+
+# Every file the integration reads, by name (figure rules and notebooks pick from it).
+_INTEGRATION_FILES = {
+    "flow": f"{_SURVEY_DIR}/flow.csv",
+    "reliability": f"{_SURVEY_DIR}/reliability.csv",
+    "descriptives": f"{_SURVEY_DIR}/descriptives.csv",
+    "hypotheses": f"{_SURVEY_DIR}/hypotheses.csv",
+    "scored": _SCORED,
+    "codebook": _CODEBOOK,
+    "themes": config["themes"],
+    "segments": f"{_INTERVIEWS}/segments.csv",
+    "topics": f"{_INTERVIEWS}/topics.csv",
+    "quotes": f"{_INTERVIEWS}/quotes.csv",
+    "theme_prevalence": f"{_INTERVIEWS}/theme_prevalence.csv",
+    "validation": f"{_INTERVIEWS}/validation.json",
+    "turns": "data/processed/interviews/turns.csv",
+    "claims": "results/claims.csv",
+    "claims_participants": "results/claims_participants.csv",
+    "provenance": "results/provenance.json",
+}
+
+
+def _files(*names):
+    return {n: _INTEGRATION_FILES[n] for n in names}
+
+
+def integration_targets():
+    """Final outputs of the integration stage."""
+    return (
+        ["results/claims.csv", "results/claims.md", "results/claims_participants.csv"]
+        + [f"results/figures/{n}.{ext}" for n in INTEGRATION_FIGURES for ext in ("png", "pdf")]
+        + ["results/report.html"]
+        + [f"results/notebooks/{n}.ipynb" for n in NOTEBOOKS]
+        + [f"{_INTERVIEWS}/codebook.qdc", f"{_INTERVIEWS}/project.qdpx"]
+    )
+
+
+rule integrate_claims:
+    input:
+        **_files("hypotheses", "themes", "theme_prevalence", "quotes", "scored", "codebook"),
+        **({"roster": INTEGRATION["roster"]} if INTEGRATION["roster"] else {}),
+    output:
+        csv=report("results/claims.csv", caption="../report/captions/integrate_claims.rst",
+                   category="Integration", subcategory="Joint display"),
+        md="results/claims.md",
+        participants=report("results/claims_participants.csv",
+                            caption="../report/captions/integrate_claims_participants.rst",
+                            category="Integration", subcategory="Joint display"),
+    params:
+        config=config,
+    log:
+        "logs/integrate/claims.log",
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../scripts/integrate_claims.py"
+
+
+for _figure in INTEGRATION_FIGURES:
+
+    rule:
+        name:
+            f"integrate_figure_{_figure}"
+        input:
+            **_files(*INTEGRATION_FIGURES[_figure]),
+        output:
+            png=report(f"results/figures/{_figure}.png",
+                       caption=f"../report/captions/integrate_{_figure}.rst",
+                       category="Figures",
+                       subcategory="Integration" if _figure == "joint_display" else
+                       ("Interviews" if _figure in ("topic_keywords", "theme_prevalence_by_participant")
+                        else "Survey")),
+            pdf=f"results/figures/{_figure}.pdf",
+        params:
+            figure=_figure,
+            config=config,
+        log:
+            f"logs/integrate/figure_{_figure}.log",
+        conda:
+            "../envs/report.yaml"
+        script:
+            "../scripts/integrate_figure.py"
+
+
+rule integrate_report:
+    input:
+        **_files("flow", "reliability", "descriptives", "hypotheses", "claims", "claims_participants",
+                 "theme_prevalence", "topics", "validation", "provenance", "themes", "codebook"),
+        figures=expand("results/figures/{name}.png", name=list(INTEGRATION_FIGURES)),
+    output:
+        report("results/report.html", caption="../report/captions/integrate_report.rst",
+               category="Integration", subcategory="Findings report"),
+    params:
+        wave=INTEGRATION_WAVE,
+        figure_names=list(INTEGRATION_FIGURES),
+        config=config,
+    log:
+        "logs/integrate/report.log",
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../scripts/integrate_report.py"
+
+
+# What each reviewer notebook reads: parameter name in the notebook -> file key above.
+_NOTEBOOK_INPUTS = {
+    "survey": {"flow_csv": "flow", "reliability_csv": "reliability", "descriptives_csv": "descriptives",
+               "hypotheses_csv": "hypotheses", "scored_csv": "scored", "codebook_yaml": "codebook"},
+    "interviews": {"segments_csv": "segments", "topics_csv": "topics", "quotes_csv": "quotes",
+                   "prevalence_csv": "theme_prevalence", "validation_json": "validation",
+                   "themes_yaml": "themes"},
+    "integration": {"claims_csv": "claims", "participants_csv": "claims_participants",
+                    "hypotheses_csv": "hypotheses", "reliability_csv": "reliability",
+                    "prevalence_csv": "theme_prevalence", "validation_json": "validation",
+                    "themes_yaml": "themes"},
+}
+
+
+def _notebook_parameters(wildcards):
+    files = {p: _INTEGRATION_FILES[k] for p, k in _NOTEBOOK_INPUTS[wildcards.notebook].items()}
+    extra = {"wave": INTEGRATION_WAVE} if wildcards.notebook == "survey" else {}
+    return {**extra, **files, "integration": INTEGRATION}
+
+
+rule integrate_notebook:
+    input:
+        source="notebooks/{notebook}.py",
+        data=lambda wc: sorted(_INTEGRATION_FILES[k] for k in _NOTEBOOK_INPUTS[wc.notebook].values()),
+    output:
+        "results/notebooks/{notebook}.ipynb",
+    wildcard_constraints:
+        notebook="|".join(NOTEBOOKS),
+    params:
+        parameters=_notebook_parameters,
+        kernel=INTEGRATION["notebooks"]["kernel"],
+        timeout=INTEGRATION["notebooks"]["timeout"],
+    log:
+        "logs/integrate/notebook_{notebook}.log",
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../scripts/integrate_notebook.py"
+
+
+rule integrate_qdpx:
+    input:
+        **_files("segments", "turns", "themes"),
+    output:
+        qdc=f"{_INTERVIEWS}/codebook.qdc",
+        qdpx=f"{_INTERVIEWS}/project.qdpx",
+    params:
+        config=config,
+    log:
+        "logs/integrate/qdpx.log",
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../scripts/integrate_qdpx.py"

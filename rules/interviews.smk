@@ -1,0 +1,240 @@
+# Interview stage: transcripts -> redacted turns -> segments -> embeddings (cached) -> topic model and
+# themes -> prevalence, quotes, stability over seeds -> validation against the human coding.
+# Logic in src/upskilling/interviews/ (one function per rule in upskilling.interviews.steps); settings in
+# the `interviews:` section of config/config.yaml (schema src/upskilling/schemas/config_interviews.schema.yaml).
+#
+# The embedding rule depends only on the segments and the embedding settings: a change to the topic
+# parameters re-runs the topic, stability, quote, prevalence and validation rules, never the embedding.
+import glob as _glob
+import os as _os
+
+from snakemake.exceptions import WorkflowError as _WorkflowError
+from upskilling.config import validate as _validate_section
+from upskilling.errors import InputError as _InputError
+from upskilling.interviews.topics import derive_seed as _derive_seed
+
+try:
+    # validated here too so that the section's defaults are filled whatever the top-level validation does
+    INTERVIEWS = _validate_section(config.setdefault("interviews", {}), "config_interviews.schema.yaml",
+                                   "config/config.yaml (section 'interviews')")
+except _InputError as exc:
+    raise _WorkflowError(f"Invalid configuration: {exc}") from None
+
+_IV_PROCESSED = "data/processed/interviews"
+_IV_RESULTS = "results/interviews"
+_IV_LOGS = "logs/interviews"
+_IV_TOPIC_SEED = _derive_seed(config.get("seed", 20260429), "interviews.topics")
+
+
+def interviews_transcripts():
+    """Transcript files in interviews.transcripts with one of interviews.formats (sorted)."""
+    folder = INTERVIEWS["transcripts"]
+    files = []
+    for fmt in INTERVIEWS["formats"]:
+        files += _glob.glob(_os.path.join(folder, f"*.{fmt}"))
+    return sorted(f for f in files if not _os.path.basename(f).startswith((".", "~$")))
+
+
+def _iv_optional(key):
+    return [INTERVIEWS[key]] if INTERVIEWS[key] else []
+
+
+def interviews_raw_inputs():
+    """Raw interview inputs (for provenance checksums): transcripts, redaction list, human coding."""
+    return interviews_transcripts() + _iv_optional("redaction_list") + _iv_optional("human_coding")
+
+
+def interviews_targets():
+    """Final outputs of the interview stage."""
+    return [
+        f"{_IV_PROCESSED}/turns.csv",
+        f"{_IV_RESULTS}/segments.csv",
+        f"{_IV_RESULTS}/topics.csv",
+        f"{_IV_RESULTS}/theme_prevalence.csv",
+        f"{_IV_RESULTS}/quotes.csv",
+        f"{_IV_RESULTS}/validation.json",
+        f"{_IV_RESULTS}/validation.csv",
+        f"{_IV_RESULTS}/topic_model",
+    ]
+
+
+rule interviews_ingest:
+    input:
+        transcripts=interviews_transcripts(),
+        redaction_list=_iv_optional("redaction_list"),
+    output:
+        turns=f"{_IV_PROCESSED}/turns.csv",
+        transcripts=f"{_IV_PROCESSED}/transcripts.csv",
+        report=f"{_IV_PROCESSED}/ingest.json",
+    params:
+        speakers=INTERVIEWS["speakers"],
+        participant_header=INTERVIEWS["participant_header"],
+        name_parts=INTERVIEWS["redaction"]["name_parts"],
+    log:
+        f"{_IV_LOGS}/ingest.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_ingest.py"
+
+
+rule interviews_segment:
+    input:
+        turns=f"{_IV_PROCESSED}/turns.csv",
+    output:
+        segments=f"{_IV_PROCESSED}/segments.csv",
+        dropped=f"{_IV_PROCESSED}/segments_dropped.csv",
+        summary=f"{_IV_PROCESSED}/segmentation.json",
+    params:
+        **INTERVIEWS["segmentation"],
+    log:
+        f"{_IV_LOGS}/segment.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_segment.py"
+
+
+rule interviews_embed:
+    input:
+        segments=f"{_IV_PROCESSED}/segments.csv",
+    output:
+        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
+        meta=f"{_IV_PROCESSED}/embeddings.json",
+    params:
+        batch_size=INTERVIEWS["embedding"]["batch_size"],
+        cache_dir=INTERVIEWS["embedding"]["cache_dir"],
+        cache_keep=INTERVIEWS["embedding"]["cache_keep"],
+    threads: 2
+    log:
+        f"{_IV_LOGS}/embed.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_embed.py"
+
+
+rule interviews_topics:
+    input:
+        segments=f"{_IV_PROCESSED}/segments.csv",
+        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
+        meta=f"{_IV_PROCESSED}/embeddings.json",
+        themes=config["themes"],
+    output:
+        segments=report(
+            f"{_IV_RESULTS}/segments.csv",
+            caption="../report/captions/interviews_segments.rst",
+            category="Interviews",
+        ),
+        topics=report(
+            f"{_IV_RESULTS}/topics.csv",
+            caption="../report/captions/interviews_topics.rst",
+            category="Interviews",
+        ),
+        model=directory(f"{_IV_RESULTS}/topic_model"),
+        info=f"{_IV_PROCESSED}/topics_fit.json",
+    params:
+        topics=INTERVIEWS["topics"],
+        theme_vectors=INTERVIEWS["theme_vectors"],
+        seed=_IV_TOPIC_SEED,
+    threads: 2
+    log:
+        f"{_IV_LOGS}/topics.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_topics.py"
+
+
+rule interviews_stability:
+    input:
+        segments=f"{_IV_PROCESSED}/segments.csv",
+        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
+        meta=f"{_IV_PROCESSED}/embeddings.json",
+        themes=config["themes"],
+    output:
+        assignments=f"{_IV_PROCESSED}/stability.csv",
+        summary=f"{_IV_PROCESSED}/stability.json",
+    params:
+        topics=INTERVIEWS["topics"],
+        theme_vectors=INTERVIEWS["theme_vectors"],
+        master_seed=config.get("seed", 20260429),
+        n_seeds=INTERVIEWS["stability"]["n_seeds"],
+        seeds=INTERVIEWS["stability"]["seeds"],
+    threads: 2
+    log:
+        f"{_IV_LOGS}/stability.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_stability.py"
+
+
+rule interviews_prevalence:
+    input:
+        segments=f"{_IV_RESULTS}/segments.csv",
+        themes=config["themes"],
+    output:
+        prevalence=report(
+            f"{_IV_RESULTS}/theme_prevalence.csv",
+            caption="../report/captions/interviews_theme_prevalence.rst",
+            category="Interviews",
+        ),
+    log:
+        f"{_IV_LOGS}/prevalence.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_prevalence.py"
+
+
+rule interviews_quotes:
+    input:
+        segments=f"{_IV_RESULTS}/segments.csv",
+        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
+        meta=f"{_IV_PROCESSED}/embeddings.json",
+        themes=config["themes"],
+    output:
+        quotes=report(
+            f"{_IV_RESULTS}/quotes.csv",
+            caption="../report/captions/interviews_quotes.rst",
+            category="Interviews",
+        ),
+        summary=f"{_IV_PROCESSED}/quotes_summary.json",
+    params:
+        center=INTERVIEWS["topics"]["center"],
+        quotes=INTERVIEWS["quotes"],
+    log:
+        f"{_IV_LOGS}/quotes.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_quotes.py"
+
+
+rule interviews_validate:
+    input:
+        segments=f"{_IV_RESULTS}/segments.csv",
+        topics=f"{_IV_RESULTS}/topics.csv",
+        segmentation=f"{_IV_PROCESSED}/segmentation.json",
+        fit=f"{_IV_PROCESSED}/topics_fit.json",
+        stability=f"{_IV_PROCESSED}/stability.csv",
+        stability_summary=f"{_IV_PROCESSED}/stability.json",
+        themes=config["themes"],
+        human_coding=_iv_optional("human_coding"),
+    output:
+        validation=f"{_IV_RESULTS}/validation.json",
+        table=report(
+            f"{_IV_RESULTS}/validation.csv",
+            caption="../report/captions/interviews_validation.rst",
+            category="Interviews",
+        ),
+    params:
+        ngram_range=INTERVIEWS["topics"]["ngram_range"],
+        top_n=INTERVIEWS["topics"]["top_n_words"],
+    log:
+        f"{_IV_LOGS}/validate.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_validate.py"

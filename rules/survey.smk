@@ -1,0 +1,137 @@
+# Survey stage, per wave: import + exclusions + scoring, reliability, descriptives, hypothesis tests,
+# APA tables. Logic in src/upskilling/survey/ (entry points in upskilling.survey.stage); each script
+# calls one of them. Uses WAVES and wave_spec() from rules/common.smk.
+
+SURVEY_TABLES = ["flow", "reliability", "descriptives", "hypotheses"]
+
+
+# Final survey outputs of every wave in config['waves'] (a function, used by rule all in the Snakefile).
+survey_targets = lambda: expand(
+    [
+        "data/processed/survey/{wave}/scored.csv",
+        "results/survey/{wave}/flow.csv",
+        "results/survey/{wave}/excluded.csv",
+        "results/survey/{wave}/reliability.csv",
+        "results/survey/{wave}/reliability_items.csv",
+        "results/survey/{wave}/descriptives.csv",
+        "results/survey/{wave}/frequencies.csv",
+        "results/survey/{wave}/hypotheses.csv",
+    ],
+    wave=WAVES,
+) + expand("results/survey/{wave}/{table}.{ext}", wave=WAVES, table=SURVEY_TABLES, ext=["md", "tex"])
+
+
+rule survey_clean:
+    input:
+        export=lambda wc: wave_spec(wc.wave)["survey"],
+        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
+    output:
+        scored="data/processed/survey/{wave}/scored.csv",
+        flow=report(
+            "results/survey/{wave}/flow.csv",
+            caption="../report/captions/survey_flow.rst",
+            category="Survey",
+            subcategory="{wave}",
+        ),
+        excluded="results/survey/{wave}/excluded.csv",
+    params:
+        fmt=lambda wc: wave_spec(wc.wave).get("format", "qualtrics"),
+        settings=config["survey"],
+    log:
+        "logs/survey/{wave}/clean.log",
+    conda:
+        "../envs/survey.yaml"
+    script:
+        "../scripts/survey_clean.py"
+
+
+rule survey_reliability:
+    input:
+        scored="data/processed/survey/{wave}/scored.csv",
+        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
+    output:
+        reliability=report(
+            "results/survey/{wave}/reliability.csv",
+            caption="../report/captions/survey_reliability.rst",
+            category="Survey",
+            subcategory="{wave}",
+        ),
+        item_table="results/survey/{wave}/reliability_items.csv",
+    params:
+        settings=config["survey"],
+    log:
+        "logs/survey/{wave}/reliability.log",
+    conda:
+        "../envs/survey.yaml"
+    script:
+        "../scripts/survey_reliability.py"
+
+
+rule survey_descriptives:
+    input:
+        scored="data/processed/survey/{wave}/scored.csv",
+        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
+    output:
+        descriptives=report(
+            "results/survey/{wave}/descriptives.csv",
+            caption="../report/captions/survey_descriptives.rst",
+            category="Survey",
+            subcategory="{wave}",
+        ),
+        frequencies="results/survey/{wave}/frequencies.csv",
+    params:
+        settings=config["survey"],
+    log:
+        "logs/survey/{wave}/descriptives.log",
+    conda:
+        "../envs/survey.yaml"
+    script:
+        "../scripts/survey_descriptives.py"
+
+
+rule survey_hypotheses:
+    input:
+        scored="data/processed/survey/{wave}/scored.csv",
+        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
+        analysis=lambda wc: wave_spec(wc.wave)["analysis"],
+    output:
+        hypotheses=report(
+            "results/survey/{wave}/hypotheses.csv",
+            caption="../report/captions/survey_hypotheses.rst",
+            category="Survey",
+            subcategory="{wave}",
+        ),
+    log:
+        "logs/survey/{wave}/hypotheses.log",
+    conda:
+        "../envs/survey.yaml"
+    script:
+        "../scripts/survey_hypotheses.py"
+
+
+rule survey_tables:
+    input:
+        flow="results/survey/{wave}/flow.csv",
+        reliability="results/survey/{wave}/reliability.csv",
+        descriptives="results/survey/{wave}/descriptives.csv",
+        hypotheses="results/survey/{wave}/hypotheses.csv",
+    output:
+        markdown=[
+            report(
+                f"results/survey/{{wave}}/{name}.md",
+                caption=f"../report/captions/survey_table_{name}.rst",
+                category="Survey",
+                subcategory="{wave}",
+            )
+            for name in SURVEY_TABLES
+        ],
+        latex=[f"results/survey/{{wave}}/{name}.tex" for name in SURVEY_TABLES],
+    params:
+        names=SURVEY_TABLES,
+        decimals=config["survey"]["tables"]["decimals"],
+    log:
+        "logs/survey/{wave}/tables.log",
+    conda:
+        "../envs/survey.yaml"
+    script:
+        "../scripts/survey_tables.py"

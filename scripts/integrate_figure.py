@@ -1,0 +1,8 @@
+"""Draw one figure (snakemake.params.figure) as PNG and PDF."""
+from upskilling import logs
+from upskilling.integrate import figures
+
+log = logs.setup(snakemake, "integrate")
+figures.write(snakemake.params.figure, dict(snakemake.input), snakemake.output.png, snakemake.output.pdf,
+              snakemake.params.config)
+log.info("figure %s written to %s", snakemake.params.figure, snakemake.output.png)

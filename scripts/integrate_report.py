@@ -1,0 +1,10 @@
+"""Render the self-contained findings report results/report.html."""
+from upskilling import logs
+from upskilling.integrate import report
+
+log = logs.setup(snakemake, "integrate")
+paths = {k: v for k, v in snakemake.input.items() if k != "figures"}
+paths["wave"] = snakemake.params.wave
+figures = dict(zip(snakemake.params.figure_names, snakemake.input.figures))
+report.write(paths, figures, snakemake.output[0], snakemake.params.config)
+log.info("report written to %s with %d figures", snakemake.output[0], len(figures))

@@ -1,0 +1,15 @@
+"""Read and redact the interview transcripts (thin wrapper around upskilling.interviews.steps.ingest)."""
+from upskilling import logs
+from upskilling.interviews import steps
+
+log = logs.setup(snakemake, "interviews")
+steps.ingest(
+    transcripts=list(snakemake.input.transcripts),
+    redaction_list=snakemake.input.redaction_list[0] if snakemake.input.redaction_list else None,
+    speakers=dict(snakemake.params.speakers),
+    participant_header=snakemake.params.participant_header,
+    name_parts=snakemake.params.name_parts,
+    out_turns=snakemake.output.turns,
+    out_transcripts=snakemake.output.transcripts,
+    out_report=snakemake.output.report,
+)

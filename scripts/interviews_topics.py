@@ -1,0 +1,19 @@
+"""Fit the topic model and map topics to themes (thin wrapper around upskilling.interviews.steps.topics)."""
+from upskilling import logs
+from upskilling.interviews import steps
+
+log = logs.setup(snakemake, "interviews")
+steps.topics(
+    snakemake.input.segments,
+    snakemake.input.embeddings,
+    snakemake.input.meta,
+    snakemake.input.themes,
+    threads=snakemake.threads,
+    topics_cfg=dict(snakemake.params.topics),
+    theme_cfg=dict(snakemake.params.theme_vectors),
+    seed=snakemake.params.seed,
+    out_segments=snakemake.output.segments,
+    out_topics=snakemake.output.topics,
+    out_model_dir=snakemake.output.model,
+    out_info=snakemake.output.info,
+)

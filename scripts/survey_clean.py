@@ -1,0 +1,11 @@
+"""Import, exclude and score one survey wave (thin wrapper around upskilling.survey.stage.clean)."""
+from upskilling import logs
+from upskilling.survey import stage
+
+log = logs.setup(snakemake, "survey")
+scored, flow, excluded = stage.clean(snakemake.input.export, snakemake.params.fmt, snakemake.input.codebook,
+                                     snakemake.params.settings)
+scored.to_csv(snakemake.output.scored, index=False)
+flow.to_csv(snakemake.output.flow, index=False)
+excluded.to_csv(snakemake.output.excluded, index=False)
+log.info("wave %s: %d raw responses, %d analysed", snakemake.wildcards.wave, flow["n_remaining"].iloc[0], len(scored))

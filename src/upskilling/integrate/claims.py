@@ -1,0 +1,53 @@
+"""Read the upstream outputs and write the joint display (results/claims.csv, .md) and the
+interviewee table (results/claims_participants.csv)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import inputs as io
+from . import joint
+from .codebook import Codebook
+from .settings import settings as integration_settings
+
+
+def load(paths: dict, config: dict) -> dict:
+    """Read everything the joint display needs. ``paths`` keys: hypotheses, themes, theme_prevalence,
+    quotes, scored, codebook and optionally roster."""
+    st = integration_settings(config)
+    roster = None
+    if paths.get("roster"):
+        roster = io.read_table(paths["roster"], "roster")
+    cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
+    return {
+        "settings": st,
+        "hypotheses": io.read_hypotheses(paths["hypotheses"]),
+        "themes": io.read_themes(paths["themes"]),
+        "prevalence": io.read_table(paths["theme_prevalence"], "theme_prevalence"),
+        "quotes": io.read_table(paths["quotes"], "quotes"),
+        "scored": io.read_table(paths["scored"], "scored"),
+        "roster": roster,
+        "codebook": cb,
+    }
+
+
+def build(paths: dict, config: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(claims, linked interviewees) from the upstream files."""
+    d = load(paths, config)
+    cb = d["codebook"]
+    linked = joint.link_interviewees(d["roster"], d["scored"], d["prevalence"], list(cb.constructs))
+    claims = joint.build_claims(d["hypotheses"], d["themes"], d["prevalence"], d["quotes"], linked,
+                                d["settings"], cb.construct_labels())
+    return claims, linked
+
+
+def write(paths: dict, out_csv: str, out_md: str, out_participants: str, config: dict) -> pd.DataFrame:
+    """Write claims.csv, claims.md and claims_participants.csv; return the claims table."""
+    claims, linked = build(paths, config)
+    for p in (out_csv, out_md, out_participants):
+        Path(p).parent.mkdir(parents=True, exist_ok=True)
+    claims.to_csv(out_csv, index=False)
+    linked.to_csv(out_participants, index=False, float_format="%.4g")
+    Path(out_md).write_text(joint.to_markdown(claims, linked), encoding="utf-8")
+    return claims

@@ -1,0 +1,83 @@
+"""Figures of the integration stage, one function per figure, named by content.
+
+:data:`FIGURES` maps each figure name (the file stem under ``results/figures/``) to the inputs it
+reads; :func:`write` draws one figure from those inputs and saves it as PNG and PDF. Each figure has
+its own Snakemake rule.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ...errors import InputError
+from .. import inputs as io
+from ..codebook import Codebook
+from ..settings import settings as integration_settings
+from . import barriers, flow, joint, likert, motivation, resources, style, themes
+
+#: Figure name -> the named inputs its rule must provide.
+FIGURES = {
+    "participant_flow": ["flow", "theme_prevalence"],
+    "likert_constructs": ["scored", "codebook"],
+    "motivation_survival_vs_growth": ["scored", "codebook"],
+    "barrier_scales": ["scored", "codebook"],
+    "learning_resources_ai_use": ["scored", "codebook"],
+    "topic_keywords": ["topics", "themes"],
+    "theme_prevalence_by_participant": ["theme_prevalence", "themes"],
+    "joint_display": ["claims"],
+}
+
+
+def make(name: str, paths: dict, config: dict):
+    """Draw figure ``name`` from the files in ``paths`` (keys as in :data:`FIGURES`); return the Figure."""
+    if name not in FIGURES:
+        raise KeyError(f"unknown figure {name!r}; known: {sorted(FIGURES)}")
+    missing = [k for k in FIGURES[name] if k not in paths]
+    if missing:
+        raise KeyError(f"figure {name!r} needs inputs {missing}")
+    st = integration_settings(config)
+    fig_cfg = st["figures"]
+    seed = int(config.get("seed", 0))
+    cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"])) if "codebook" in paths else None
+    scored = io.read_table(paths["scored"], "scored") if "scored" in paths else None
+    if name == "participant_flow":
+        prev = io.read_table(paths["theme_prevalence"], "theme_prevalence")
+        return flow.participant_flow(io.read_table(paths["flow"], "flow"), prev["participant_id"].nunique())
+    if name == "likert_constructs":
+        return likert.likert_constructs(scored, cb)
+    if name == "motivation_survival_vs_growth":
+        first, second = fig_cfg["paired_constructs"]
+        _require(scored, [first, second], paths["scored"])
+        return motivation.survival_vs_growth(scored, first, second, cb.construct_labels(), seed=seed)
+    if name == "barrier_scales":
+        _require(scored, fig_cfg["barrier_constructs"], paths["scored"])
+        return barriers.barrier_scales(scored, fig_cfg["barrier_constructs"], cb.construct_labels(),
+                                       midpoint=fig_cfg["scale_midpoint"], seed=seed)
+    if name == "learning_resources_ai_use":
+        _require(scored, [fig_cfg["primary_resource_item"]], paths["scored"])
+        return resources.learning_resources_ai_use(
+            scored, cb, fig_cfg["primary_resource_item"], fig_cfg["ai_resource_label"],
+            fig_cfg["resource_use_items"], fig_cfg["ai_use_items"], fig_cfg["ai_activities_item"])
+    if name == "topic_keywords":
+        th = io.read_themes(paths["themes"])
+        return themes.topic_keywords(io.read_table(paths["topics"], "topics"), list(th["theme"]),
+                                     io.theme_labels(th), k=fig_cfg["keywords_per_topic"])
+    if name == "theme_prevalence_by_participant":
+        th = io.read_themes(paths["themes"])
+        return themes.theme_prevalence_heatmap(io.read_table(paths["theme_prevalence"], "theme_prevalence"),
+                                               list(th["theme"]), io.theme_labels(th))
+    if name == "joint_display":
+        return joint.joint_display(pd.read_csv(paths["claims"]))
+    raise AssertionError(name)  # unreachable: every name in FIGURES is handled above
+
+
+def _require(df: pd.DataFrame, columns: list[str], path) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {missing}; check integration.figures in "
+                            "config/config.yaml against the codebook's constructs")
+
+
+def write(name: str, paths: dict, png: str, pdf: str, config: dict) -> None:
+    """Draw figure ``name`` and save it as ``png`` and ``pdf``."""
+    fig = make(name, paths, config)
+    style.save(fig, png, pdf, dpi=integration_settings(config)["figures"]["dpi"])

@@ -1,0 +1,121 @@
+"""Readers for the upstream outputs the integration consumes, checked against docs/ARCHITECTURE.md.
+
+Every reader returns a tidy DataFrame (or dict) and raises :class:`~upskilling.errors.InputError`
+naming the file and the missing column when an upstream output does not match its contract.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..errors import InputError
+
+#: Contracted columns of each upstream table (docs/ARCHITECTURE.md).
+COLUMNS = {
+    "flow": ["step", "reason", "n_removed", "n_remaining"],
+    "reliability": ["scale", "n_items", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"],
+    "descriptives": ["variable", "kind", "n", "mean", "sd", "median", "q1", "q3", "iqr",
+                     "pct_agree", "pct_disagree"],
+    "hypotheses": ["hypothesis", "claim", "test", "variables", "alternative", "statistic", "df", "p",
+                   "p_adjusted", "correction", "effect_size_name", "effect_size", "ci_low", "ci_high",
+                   "n", "alpha", "verdict", "primary"],
+    "segments": ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text", "topic",
+                 "theme", "probability"],
+    "topics": ["topic", "size", "keywords", "keybert", "theme", "theme_similarity"],
+    "theme_prevalence": ["participant_id", "theme", "n_segments", "share"],
+    "quotes": ["theme", "rank", "segment_id", "participant_id", "turn_id", "text", "probability"],
+    "roster": ["participant_id", "response_id"],
+    "turns": ["participant_id", "turn_id", "text"],
+    "scored": ["respondent_id"],
+}
+
+VERDICTS = ("supported", "not supported", "contradicted")
+_TRUE = {"true", "1", "yes", "t", "y"}
+_FALSE = {"false", "0", "no", "f", "n", ""}
+
+
+def read_table(path: str | Path, kind: str) -> pd.DataFrame:
+    """Read CSV ``path`` and check it has the contracted columns of ``kind`` (a key of COLUMNS)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found; run the stage that writes it first")
+    try:
+        df = pd.read_csv(path, keep_default_na=True)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: file is empty; rerun the stage that writes it") from None
+    missing = [c for c in COLUMNS[kind] if c not in df.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {missing}; expected the columns in "
+                         f"docs/ARCHITECTURE.md ({', '.join(COLUMNS[kind])})")
+    return df
+
+
+def as_bool(series: pd.Series, path: str | Path, column: str) -> pd.Series:
+    """Parse a True/False column written by pandas (or 1/0, yes/no) into booleans."""
+    if series.dtype == bool:
+        return series
+    out = []
+    for i, v in enumerate(series.astype(str).str.strip().str.lower()):
+        if v in _TRUE:
+            out.append(True)
+        elif v in _FALSE or v == "nan":
+            out.append(False)
+        else:
+            raise InputError(f"{path}: row {i + 2}, column '{column}': {v!r} is not a boolean; "
+                             "write True or False")
+    return pd.Series(out, index=series.index, dtype=bool)
+
+
+def read_hypotheses(path: str | Path) -> pd.DataFrame:
+    """Read hypotheses.csv: ``primary`` parsed to bool, ``verdict`` checked against the three verdicts."""
+    df = read_table(path, "hypotheses")
+    df["primary"] = as_bool(df["primary"], path, "primary")
+    bad = ~df["verdict"].isin(VERDICTS)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(f"{path}: row {i + 2}, column 'verdict': {df['verdict'].iloc[i]!r}; "
+                         f"use one of {list(VERDICTS)}")
+    return df
+
+
+def read_json(path: str | Path) -> dict:
+    """Read a JSON file (validation.json, provenance.json)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found; run the stage that writes it first")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg}); rerun the stage") from None
+
+
+def read_yaml(path: str | Path) -> dict:
+    """Read a YAML file (codebook, themes)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found; check the path in config/config.yaml")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def read_themes(path: str | Path) -> pd.DataFrame:
+    """Themes file as a table: ``theme, label, claim, definition`` (claim may be missing)."""
+    data = read_yaml(path)
+    rows = []
+    for i, t in enumerate(data.get("themes") or []):
+        if "id" not in t:
+            raise InputError(f"{path}: themes[{i}] has no 'id'; give every theme an id")
+        rows.append({"theme": t["id"], "label": t.get("label", t["id"]), "claim": t.get("claim"),
+                     "definition": " ".join(str(t.get("definition", "")).split())})
+    if not rows:
+        raise InputError(f"{path}: no themes; list the themes under 'themes:'")
+    return pd.DataFrame(rows)
+
+
+def theme_labels(themes: pd.DataFrame) -> dict[str, str]:
+    """Theme id -> label, with 'other' added."""
+    labels = dict(zip(themes["theme"], themes["label"]))
+    labels.setdefault("other", "Other")
+    return labels

@@ -1,0 +1,217 @@
+"""The joint display: one row per claim with the survey evidence, the interview evidence, the fit of
+the two strands and the verdict; and the interviewees' survey scores beside their themes.
+
+The verdict is never set here: it is the ``verdict`` of the claim's primary row in hypotheses.csv
+(computed by the survey stage from the data). The fit comes from :mod:`upskilling.integrate.fit`.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..errors import InputError
+from . import fit as fitrules
+from . import fmt
+
+#: Columns of results/claims.csv, in order.
+CLAIM_COLUMNS = [
+    "claim", "title",
+    # survey strand (the claim's primary test)
+    "hypothesis", "test", "variables", "statistic", "df", "effect_size_name", "effect_size", "ci_low",
+    "ci_high", "p", "p_adjusted", "correction", "n", "verdict", "parts",
+    # interview strand
+    "themes", "theme_shares", "theme_participants", "segment_share", "n_segments", "n_participants",
+    "n_interviewees", "qual_direction", "qual_reason",
+    "quote_1", "quote_1_source", "quote_2", "quote_2_source",
+    # integration
+    "fit", "linked_n", "linked_scores",
+]
+
+
+def primary_rows(hypotheses: pd.DataFrame, claims: list[str], source: str = "hypotheses.csv") -> pd.DataFrame:
+    """The single primary row of each claim (index claim); a missing or doubled primary is an error."""
+    prim = hypotheses[hypotheses["primary"]]
+    out = {}
+    for claim in claims:
+        rows = prim[prim["claim"] == claim]
+        if len(rows) == 0:
+            raise InputError(f"{source}: no row with primary == True for claim {claim}; "
+                             "mark the test that decides the claim in config/analysis.yaml")
+        if len(rows) > 1:
+            raise InputError(f"{source}: {len(rows)} rows with primary == True for claim {claim} "
+                             f"({', '.join(map(str, rows['hypothesis']))}); mark exactly one")
+        out[claim] = rows.iloc[0]
+    return pd.DataFrame(out).T
+
+
+def component_summary(hypotheses: pd.DataFrame, primary: pd.Series) -> str:
+    """For a combined primary row (``all_of`` / ``any_of``, variables 'H2a & H2b'), one line per part:
+    'H2a binomial: proportion = 0.12 [0.08, 0.17], p adj. < .001, supported'. Empty otherwise."""
+    if primary["test"] not in ("all_of", "any_of"):
+        return ""
+    ids = [v.strip() for v in str(primary["variables"]).replace("|", "&").split("&") if v.strip()]
+    by_id = hypotheses.set_index("hypothesis")
+    parts = []
+    for h in ids:
+        if h not in by_id.index:
+            parts.append(f"{h}: not in hypotheses.csv")
+            continue
+        r = by_id.loc[h].to_dict()
+        parts.append(f"{h} {r['test']}: {fmt.estimate(r)}, {fmt.p_text(r['p_adjusted'], 'p adj.')}, {r['verdict']}")
+    return "; ".join(parts)
+
+
+def pick_quotes(quotes: pd.DataFrame, themes: list[str], k: int) -> list[dict]:
+    """Up to ``k`` quotes, best rank first, alternating over ``themes`` (each a dict of quotes.csv)."""
+    pools = {t: quotes[quotes["theme"] == t].sort_values(["rank", "segment_id"]).to_dict("records")
+             for t in themes}
+    picked: list[dict] = []
+    depth = 0
+    while len(picked) < k and any(len(p) > depth for p in pools.values()):
+        for t in themes:
+            if len(picked) < k and len(pools[t]) > depth:
+                picked.append(pools[t][depth])
+        depth += 1
+    return picked
+
+
+def link_interviewees(roster: pd.DataFrame | None, scored: pd.DataFrame, prevalence: pd.DataFrame,
+                      constructs: list[str]) -> pd.DataFrame:
+    """Interviewees' survey scores beside their theme shares.
+
+    Returns one row per interviewee: ``participant_id, respondent_id, in_survey`` (the response
+    survived the survey's exclusions), one column per construct (scale mean, NaN when not in the
+    survey) and one column ``share_<theme>`` per theme (share of the participant's segments).
+    """
+    shares = prevalence.pivot_table(index="participant_id", columns="theme", values="share",
+                                    aggfunc="sum", fill_value=0.0)
+    shares.columns = [f"share_{c}" for c in shares.columns]
+    people = pd.DataFrame({"participant_id": sorted(prevalence["participant_id"].unique())})
+    if roster is not None:
+        link = roster[["participant_id", "response_id"]].rename(columns={"response_id": "respondent_id"})
+        people = people.merge(link.drop_duplicates("participant_id"), on="participant_id", how="left")
+    else:
+        people["respondent_id"] = pd.NA
+    cols = [c for c in constructs if c in scored.columns]
+    scores = scored[["respondent_id", *cols]].drop_duplicates("respondent_id")
+    people["in_survey"] = people["respondent_id"].isin(set(scores["respondent_id"]))
+    people = people.merge(scores, on="respondent_id", how="left")
+    people = people.merge(shares, left_on="participant_id", right_index=True, how="left")
+    return people.reset_index(drop=True)
+
+
+def _fmt_pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _linked_summary(linked: pd.DataFrame, constructs: list[str], labels: dict[str, str]) -> tuple[int, str]:
+    inside = linked[linked["in_survey"]]
+    parts = []
+    for c in constructs:
+        if c in inside.columns and inside[c].notna().any():
+            v = inside[c].dropna()
+            parts.append(f"{labels.get(c, c)} M = {v.mean():.2f} (SD {v.std(ddof=1) if len(v) > 1 else 0:.2f})")
+    return int(len(inside)), "; ".join(parts)
+
+
+def _num(v):
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return v
+    return None if math.isnan(f) else f
+
+
+def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.DataFrame,
+                 quotes: pd.DataFrame, linked: pd.DataFrame, settings: dict,
+                 construct_labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """The joint display: one row per claim (columns :data:`CLAIM_COLUMNS`).
+
+    Claims are those in ``settings['claims']`` plus any claim with a row in hypotheses.csv or a
+    theme in themes.yaml, sorted by id. Every claim needs exactly one primary row in hypotheses.csv.
+    """
+    construct_labels = construct_labels or {}
+    claims_cfg = settings["claims"]
+    ids = sorted(set(claims_cfg) | set(hypotheses["claim"].dropna()) | set(themes["claim"].dropna()))
+    primary = primary_rows(hypotheses, ids)
+    summary = fitrules.theme_summary(prevalence, list(themes["theme"]))
+    share = summary.set_index("theme")
+    people = prevalence["participant_id"].nunique()
+    rows = []
+    for claim in ids:
+        cfg = claims_cfg.get(claim, {"title": claim, "constructs": [], "figures": []})
+        claim_themes = list(themes.loc[themes["claim"] == claim, "theme"])
+        direction, reason = fitrules.qualitative_direction(
+            claim, claim_themes, summary, settings["contrasts"], settings["prevalence"])
+        counter = {c["over"] for c in settings["contrasts"] if c["claim"] == claim}
+        required = [t for t in claim_themes if t not in counter]
+        present = prevalence[(prevalence["theme"].isin(required)) & (prevalence["n_segments"] > 0)]
+        quotes_picked = pick_quotes(quotes, required, settings["quotes_per_claim"])
+        p = primary.loc[claim]
+        n_linked, linked_scores = _linked_summary(linked, cfg.get("constructs", []), construct_labels)
+        row = {
+            "claim": claim, "title": cfg["title"],
+            "hypothesis": p["hypothesis"], "test": p["test"], "variables": p["variables"],
+            "statistic": _num(p["statistic"]), "df": _num(p["df"]),
+            "effect_size_name": p["effect_size_name"], "effect_size": _num(p["effect_size"]),
+            "ci_low": _num(p["ci_low"]), "ci_high": _num(p["ci_high"]), "p": _num(p["p"]),
+            "p_adjusted": _num(p["p_adjusted"]), "correction": p["correction"], "n": _num(p["n"]),
+            "verdict": p["verdict"], "parts": component_summary(hypotheses, p),
+            "themes": "; ".join(claim_themes),
+            "theme_shares": "; ".join(f"{t} {_fmt_pct(share.loc[t, 'share'])}" for t in claim_themes),
+            "theme_participants": "; ".join(f"{t} {share.loc[t, 'n_participants']}/{people}"
+                                            for t in claim_themes),
+            "segment_share": float(share.loc[required, "share"].sum()) if required else 0.0,
+            "n_segments": int(share.loc[required, "n_segments"].sum()) if required else 0,
+            "n_participants": int(present["participant_id"].nunique()),
+            "n_interviewees": int(people),
+            "qual_direction": direction, "qual_reason": reason,
+            "fit": fitrules.fit(p["verdict"], direction, settings["fit"]),
+            "linked_n": n_linked, "linked_scores": linked_scores,
+        }
+        for i in (1, 2):
+            q = quotes_picked[i - 1] if len(quotes_picked) >= i else None
+            row[f"quote_{i}"] = " ".join(str(q["text"]).split()) if q else ""
+            row[f"quote_{i}_source"] = f"{q['participant_id']}, {q['turn_id']} ({q['theme']})" if q else ""
+        rows.append(row)
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+
+
+def _md_cell(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 1e-3 and v != 0 else f"{v:.3f}".rstrip("0").rstrip(".")
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(claims: pd.DataFrame, linked: pd.DataFrame) -> str:
+    """The joint display as Markdown: a summary table, the quotes per claim, and the interviewees."""
+    lines = ["# Joint display: survey and interview evidence per claim", "",
+             "| claim | survey test | estimate [95% CI] | p (adj.) | n | verdict | themes (share of segments) "
+             "| participants | interviews | fit |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in claims.to_dict("records"):
+        est = fmt.estimate(r)
+        lines.append("| " + " | ".join(_md_cell(x) for x in [
+            f"{r['claim']}: {r['title']}", fmt.test_label(r), est, fmt.pvalue(r["p_adjusted"]), r["n"], r["verdict"],
+            r["theme_shares"], r["theme_participants"], r["qual_direction"], r["fit"]]) + " |")
+    combined = [r for r in claims.to_dict("records") if r.get("parts")]
+    if combined:
+        lines += ["", "## Parts of the combined primary tests", ""]
+        for r in combined:
+            lines += [f"- **{r['claim']}** ({r['hypothesis']}, {r['test']}):"]
+            lines += [f"  - {_md_cell(part)}" for part in str(r["parts"]).split("; ")]
+    lines += ["", "## Exemplar quotes", ""]
+    for r in claims.to_dict("records"):
+        for i in (1, 2):
+            if r[f"quote_{i}"]:
+                lines.append(f"- **{r['claim']}** \u201c{_md_cell(r[f'quote_{i}'])}\u201d ({r[f'quote_{i}_source']})")
+    lines += ["", "## Interviewees' survey scores beside their themes", ""]
+    cols = [c for c in linked.columns if c not in ("respondent_id",)]
+    lines.append("| " + " | ".join(cols) + " |")
+    lines.append("|" + "---|" * len(cols))
+    for r in linked[cols].to_dict("records"):
+        lines.append("| " + " | ".join(_md_cell(r[c]) for c in cols) + " |")
+    return "\n".join(lines) + "\n"

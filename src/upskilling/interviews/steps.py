@@ -1,0 +1,241 @@
+"""One function per Snakemake rule of the interview stage: read the rule's inputs, run the step, write
+its outputs. The thin scripts in ``scripts/interviews_*.py`` call exactly one of these.
+
+Nothing here logs transcript text: only counts, ids, paths and timings.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+log = logging.getLogger("upskilling.interviews")
+
+
+# ---------------------------------------------------------------- small I/O helpers
+def _out(path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_csv(df: pd.DataFrame, path) -> None:
+    df.to_csv(_out(path), index=False, lineterminator="\n")
+
+
+def write_json(obj, path) -> None:
+    with _out(path).open("w", encoding="utf-8") as fh:
+        json.dump(obj, fh, indent=2, sort_keys=False, default=_json_default)
+        fh.write("\n")
+
+
+def _json_default(o):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return None if np.isnan(o) else float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def read_csv(path, **kw) -> pd.DataFrame:
+    """CSV with text kept as text (no 'NA' -> NaN)."""
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], **kw)
+
+
+def read_json(path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json):
+    segments = read_csv(segments_csv, dtype={"text": str})
+    vectors = np.load(embeddings_npy)
+    meta = read_json(embeddings_json)
+    if meta.get("segment_ids") != segments["segment_id"].tolist() or len(vectors) != len(segments):
+        raise InputError(f"{embeddings_npy}: embeddings do not match {segments_csv} (other segments or order); "
+                         f"re-run the embedding rule")
+    return segments, vectors, meta
+
+
+def _threads(n) -> None:
+    import torch
+
+    torch.set_num_threads(max(1, int(n or 1)))
+
+
+def _theme_matrix(themes, model, theme_cfg):
+    from .embed import encode
+    from .themes import theme_vectors
+
+    return theme_vectors(themes, lambda texts: encode(model, texts), theme_cfg["text"], theme_cfg["definition_weight"])
+
+
+# ---------------------------------------------------------------- rules
+def ingest(transcripts: list, redaction_list, speakers: dict, participant_header: str, name_parts: bool,
+           out_turns, out_transcripts, out_report) -> None:
+    """Read + redact every transcript; write turns.csv, transcripts.csv and ingest.json (counts only)."""
+    from .ingest import compile_speakers, ingest_transcripts
+    from .redact import make_redactor, redaction_report
+
+    redactor = make_redactor(redaction_list or None, name_parts=name_parts)
+    turns, meta = ingest_transcripts([Path(p) for p in transcripts], compile_speakers(speakers), redactor,
+                                     participant_key=participant_header.strip().lower().replace(" ", "_"))
+    empty = meta.loc[meta["status"] != "ok", "source"].tolist()
+    for source in empty:
+        log.warning("%s: no participant turns (check interviews.speakers.participant); it contributes no segments",
+                    source)
+    report = {
+        "n_transcripts": int(len(meta)),
+        "n_transcripts_without_participant_turns": len(empty),
+        "transcripts_without_participant_turns": empty,
+        "formats": {k: int(v) for k, v in meta["format"].value_counts().sort_index().items()},
+        "n_turns": int(len(turns)),
+        "n_participant_turns": int((turns["role"] == "participant").sum()),
+        "n_interviewer_turns": int((turns["role"] == "interviewer").sum()),
+        "n_unattributed_lines": int(meta["n_unattributed_lines"].sum()),
+        "redaction": redaction_report(redactor),
+    }
+    log.info("ingested %d transcripts: %d turns (%d participant); redactions %s", report["n_transcripts"],
+             report["n_turns"], report["n_participant_turns"], report["redaction"]["replacements"])
+    write_csv(turns, out_turns)
+    write_csv(meta, out_transcripts)
+    write_json(report, out_report)
+
+
+def segment(turns_csv, window: int, stride: int, min_words: int, out_segments, out_dropped, out_summary) -> None:
+    """Cut participant turns into segments; write segments.csv, segments_dropped.csv, segmentation.json."""
+    from .segment import segment_turns, segmentation_summary
+
+    turns = read_csv(turns_csv, dtype={"text": str})
+    turns["text"] = turns["text"].fillna("")
+    segments, dropped = segment_turns(turns, window=window, stride=stride, min_words=min_words)
+    summary = segmentation_summary(segments, dropped, turns)
+    summary["settings"] = {"window": window, "stride": stride or window, "min_words": min_words}
+    log.info("%d segments from %d participant turns; %d dropped %s", summary["n_segments"],
+             summary["n_participant_turns"], summary["n_dropped_segments"], summary["dropped_by_reason"])
+    write_csv(segments, out_segments)
+    write_csv(dropped, out_dropped)
+    write_json(summary, out_summary)
+
+
+def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: int, out_npy, out_json) -> None:
+    """Embed the segments (or reuse the cache); write embeddings.npy and embeddings.json."""
+    from ..model import load_model, model_info
+    from .embed import embed_segments
+
+    _threads(threads)
+    segments = read_csv(segments_csv, dtype={"text": str})
+    info_model = model_info()
+    model = load_model()
+    vectors, info = embed_segments(segments["text"].tolist(), model, info_model["sha256"], cache_dir or None,
+                                   batch_size=batch_size, cache_keep=cache_keep)
+    np.save(_out(out_npy), vectors)
+    write_json({"model": info_model, **info, "segment_ids": segments["segment_id"].tolist()}, out_json)
+
+
+def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
+           seed: int, out_segments, out_topics, out_model_dir, out_info, threads: int = 1) -> None:
+    """Fit the topic model; write results segments.csv, topics.csv, the safetensors model, topics_fit.json."""
+    from ..model import MODEL_NAME, load_model, model_info
+    from .themes import load_themes
+    from .topics import fit_topics, save_model, segment_table
+
+    _threads(threads)
+    segments, vectors, _ = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
+    themes = load_themes(themes_yaml)
+    model = load_model()
+    log.info("segment embeddings read from %s (%d x %d): not embedding again", embeddings_npy, *vectors.shape)
+    matrix = _theme_matrix(themes, model, theme_cfg)
+    fit = fit_topics(segments["text"].tolist(), vectors, segments["participant_id"].to_numpy(), themes, matrix,
+                     topics_cfg, seed, model)
+    log.info("topic model: %d topics (%d zero-shot), outliers %.1f%% -> %.1f%% after reduction, %.1f s",
+             fit.info["n_topics"], fit.info["n_zeroshot_topics"], 100 * fit.info["outlier_share_before"],
+             100 * fit.info["outlier_share_after"], fit.info["seconds"])
+    write_csv(segment_table(segments, fit), out_segments)
+    write_csv(fit.topic_table, out_topics)
+    save_model(fit.model, out_model_dir, MODEL_NAME)
+    write_json({**fit.info, "model": model_info(), "theme_ids": [t["id"] for t in themes],
+                "topics": topics_cfg, "theme_vectors": theme_cfg}, out_info)
+
+
+def stability(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
+              master_seed: int, n_seeds: int, seeds: list, out_csv, out_json, threads: int = 1) -> None:
+    """Re-fit the topic model over several seeds; write the assignments and the pairwise-ARI summary."""
+    from ..model import load_model
+    from .stability import run_seeds, stability_seeds, summarise
+    from .themes import load_themes
+
+    _threads(threads)
+    segments, vectors, _ = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
+    themes = load_themes(themes_yaml)
+    model = load_model()
+    matrix = _theme_matrix(themes, model, theme_cfg)
+    run_list = stability_seeds(master_seed, n_seeds, seeds)
+    assignments, runs = run_seeds(segments["text"].tolist(), vectors, segments["participant_id"].to_numpy(), themes,
+                                  matrix, topics_cfg, run_list, model)
+    summary = summarise(assignments, runs)
+    log.info("stability over %d seeds: mean pairwise ARI %.3f (themes), %.3f (topics)", summary["n_runs"],
+             summary["mean_pairwise_ari"], summary["mean_pairwise_ari_topics"])
+    assignments.insert(1, "segment_id", segments["segment_id"].to_numpy()[assignments["segment_index"].to_numpy()])
+    write_csv(assignments, out_csv)
+    write_json(summary, out_json)
+
+
+def prevalence(results_segments, themes_yaml, out_csv) -> None:
+    """Theme prevalence per participant (theme_prevalence.csv)."""
+    from .themes import load_themes, prevalence as prevalence_table
+
+    segments = read_csv(results_segments, dtype={"text": str})
+    write_csv(prevalence_table(segments, [t["id"] for t in load_themes(themes_yaml)]), out_csv)
+
+
+def quotes(results_segments, embeddings_npy, embeddings_json, themes_yaml, center: str, quotes_cfg: dict,
+           out_csv, out_json) -> None:
+    """Representative, diverse quotes per theme (quotes.csv) and how well each quota was met."""
+    from .quotes import select_quotes
+    from .themes import load_themes
+    from .topics import center_embeddings
+
+    segments, vectors, _ = _segments_and_embeddings(results_segments, embeddings_npy, embeddings_json)
+    centred = center_embeddings(vectors, segments["participant_id"].to_numpy(), center)
+    table, summary = select_quotes(segments, centred, [t["id"] for t in load_themes(themes_yaml)], **quotes_cfg)
+    short = {t: s for t, s in summary.items() if s["n_quotes"] < quotes_cfg["per_theme"]}
+    if short:
+        log.warning("themes with fewer than %d quotes: %s", quotes_cfg["per_theme"],
+                    {t: s["n_quotes"] for t, s in short.items()})
+    write_csv(table, out_csv)
+    write_json(summary, out_json)
+
+
+def validate(results_segments, topics_csv, segmentation_json, topics_info_json, stability_csv, stability_json,
+             human_coding, themes_yaml, ngram_range, top_n: int, out_json, out_csv) -> None:
+    """Agreement with the human coding, stability, coherence, outliers: validation.json + validation.csv."""
+    from .coherence import mean_coherence, topic_coherence
+    from .themes import load_themes
+    from .validate import read_human_coding, validation_report
+
+    theme_ids = [t["id"] for t in load_themes(themes_yaml)]
+    segments = read_csv(results_segments, dtype={"text": str})
+    topic_table = read_csv(topics_csv, dtype={"keywords": str, "keybert": str})
+    words = {int(r.topic): [w.strip() for w in str(r.keywords).split(";") if w.strip()]
+             for r in topic_table.fillna({"keywords": ""}).itertuples()}
+    per_topic = topic_coherence(words, segments["text"].tolist(), top_n=top_n, ngram_range=ngram_range)
+    coding = read_human_coding(human_coding, theme_ids) if human_coding else None
+    report, table = validation_report(
+        segments, topic_table, read_json(segmentation_json), read_json(topics_info_json), read_json(stability_json),
+        per_topic, mean_coherence(per_topic), coding, theme_ids,
+        stability_assignments=read_csv(stability_csv, dtype={"theme": str}))
+    if coding is not None:
+        log.info("agreement with the human coding: kappa %.3f, ARI %.3f (%d segments)", report["kappa"],
+                 report["ari"], report["n"])
+    log.info("stability ARI %.3f; coherence NPMI %s; outliers %.1f%% after reduction",
+             report["stability"]["mean_pairwise_ari"], report["coherence_npmi"], 100 * report["outlier_share_after"])
+    write_json(report, out_json)
+    write_csv(table, out_csv)

@@ -1,0 +1,294 @@
+"""BERTopic on precomputed segment embeddings, with the codebook's themes as zero-shot topics.
+
+:func:`fit_topics` runs, in order:
+
+1. parameter scaling to the corpus size (:func:`scaled_params`): UMAP neighbours and components, the
+   HDBSCAN minimum cluster size (a share of the segments, with a floor), the vectorizer's ``min_df``;
+   too few segments stop with a one-line :class:`InputError` before UMAP or HDBSCAN can fail;
+2. BERTopic (seeded UMAP, HDBSCAN, CountVectorizer + c-TF-IDF, KeyBERTInspired as an extra aspect)
+   with ``zeroshot_topic_list`` = one text per theme (label, definition, seed words) when
+   ``guidance: zeroshot``; segments at least ``zeroshot_min_similarity`` similar to a theme text form
+   that theme's topic, the rest are clustered;
+3. outlier reduction (``reduce_outliers``, strategy configurable) and ``update_topics`` so keywords
+   describe the final assignment;
+4. the topic-to-theme map (:func:`upskilling.interviews.themes.map_topics`): every topic, zero-shot or
+   clustered, goes to the theme whose vector is most similar to its centroid, or to ``other``.
+
+``probability`` of a segment is its cosine similarity to its topic's centroid, clipped to [0, 1]
+(HDBSCAN membership strengths do not exist for zero-shot or reassigned segments, so one scale is used
+for all). Outliers left after reduction have topic -1, theme ``other`` and probability 0.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .themes import OTHER, map_topics, topic_centroids, zeroshot_text
+
+log = logging.getLogger("upskilling.interviews")
+
+SEGMENT_RESULT_COLUMNS = ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text",
+                          "topic", "theme", "probability"]
+TOPIC_COLUMNS = ["topic", "size", "keywords", "keybert", "theme", "theme_similarity", "nearest_theme",
+                 "runner_up_similarity", "origin"]
+
+
+def derive_seed(master: int, label: str) -> int:
+    """A sub-seed for ``label`` derived deterministically from the master seed (0 <= seed < 2**31)."""
+    digest = hashlib.sha256(f"{int(master)}:{label}".encode()).digest()
+    return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
+
+
+def center_embeddings(embeddings: np.ndarray, groups, mode: str = "participant") -> np.ndarray:
+    """Remove what all segments of one speaker (or of the corpus) share, then re-normalise.
+
+    ``participant``: subtract each participant's mean segment embedding from that participant's
+    segments; ``corpus``: subtract the corpus mean; ``none``: unchanged. Within one interview everything
+    shares the speaker's domain and vocabulary (a translator talks about translation whatever the
+    theme), which otherwise dominates the clustering; centring per participant keeps what differs
+    between a participant's turns, which is what themes are about. Only the segments themselves are
+    used (no labels). A participant with a single segment is centred on the corpus mean instead.
+    """
+    x = np.asarray(embeddings, dtype=np.float64)
+    if mode == "none":
+        return x.astype(np.float32)
+    if mode == "corpus":
+        out = x - x.mean(axis=0)
+    elif mode == "participant":
+        groups = np.asarray(groups)
+        out = x - x.mean(axis=0)
+        for g in pd.unique(groups):
+            idx = groups == g
+            if idx.sum() > 1:
+                out[idx] = x[idx] - x[idx].mean(axis=0)
+    else:
+        raise InputError(f"config/config.yaml: key 'interviews.topics.center': unknown value {mode!r}; "
+                         f"use participant, corpus or none")
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+def scaled_params(n: int, cfg: dict) -> dict:
+    """Clustering parameters for ``n`` segments from the ``interviews.topics`` config.
+
+    Returns ``n_neighbors, n_components, min_dist, min_cluster_size, min_samples, min_df, umap_init``.
+    Raises :class:`InputError` when ``n`` is below ``min_segments``.
+    """
+    if n < cfg["min_segments"]:
+        raise InputError(
+            f"segments.csv: only {n} segment(s) to model; the topic model needs at least "
+            f"{cfg['min_segments']} (interviews.topics.min_segments): add transcripts, or lower "
+            f"interviews.segmentation.min_words / window"
+        )
+    mcs = cfg["min_cluster_size"] or max(cfg["min_cluster_floor"], int(round(cfg["min_cluster_share"] * n)))
+    mcs = int(max(2, min(mcs, n // 2)))
+    min_samples = cfg["min_samples"] or max(1, mcs // 2)
+    return {
+        "n_neighbors": int(max(2, min(cfg["n_neighbors"], n - 1))),
+        "n_components": int(max(2, min(cfg["n_components"], n - 2))),
+        "min_dist": float(cfg["min_dist"]),
+        "min_cluster_size": mcs,
+        "min_samples": int(min(min_samples, mcs)),
+        "min_df": 1 if n < cfg["min_df_from"] else 2,
+        # spectral initialisation needs a connected neighbour graph; tiny corpora start at random
+        "umap_init": "spectral" if n >= 4 * cfg["n_neighbors"] else "random",
+    }
+
+
+@dataclass
+class TopicFit:
+    """Result of :func:`fit_topics`."""
+
+    model: object
+    topics: np.ndarray
+    theme: np.ndarray
+    probability: np.ndarray
+    topic_table: pd.DataFrame
+    info: dict = field(default_factory=dict)
+
+
+def _theme_backend(embedding_model, fixed: dict):
+    """A BERTopic embedding backend that returns the theme vectors for the zero-shot theme texts.
+
+    BERTopic embeds ``zeroshot_topic_list`` with its embedding model; the theme vectors of
+    :func:`themes.theme_vectors` (definition and seed words averaged) represent a theme better than one
+    embedded text, so the backend answers those texts from ``fixed`` and delegates everything else
+    (KeyBERTInspired's words and documents) to the SentenceTransformer.
+    """
+    from bertopic.backend import BaseEmbedder
+    from bertopic.backend._sentencetransformers import SentenceTransformerBackend
+
+    class ThemeBackend(BaseEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.inner = SentenceTransformerBackend(embedding_model)
+
+        def embed(self, documents, verbose=False):
+            documents = list(documents)
+            missing = [d for d in documents if d not in fixed]
+            encoded = dict(zip(missing, self.inner.embed(missing, verbose=verbose))) if missing else {}
+            return np.vstack([fixed[d] if d in fixed else encoded[d] for d in documents])
+
+    return ThemeBackend()
+
+
+def _build(params: dict, cfg: dict, seed: int, embedding_model, zeroshot_list, seed_list):
+    from bertopic import BERTopic
+    from bertopic.representation import KeyBERTInspired
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+
+    umap_model = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"],
+                      min_dist=params["min_dist"], metric="cosine", init=params["umap_init"],
+                      random_state=seed, low_memory=False)
+    hdbscan_model = HDBSCAN(min_cluster_size=params["min_cluster_size"], min_samples=params["min_samples"],
+                            metric="euclidean", cluster_selection_method=cfg["cluster_selection"],
+                            prediction_data=True)
+    vectorizer = CountVectorizer(stop_words="english", ngram_range=tuple(cfg["ngram_range"]),
+                                 min_df=params["min_df"])
+    keybert = KeyBERTInspired(top_n_words=cfg["top_n_words"], random_state=seed)
+    model = BERTopic(
+        embedding_model=embedding_model,
+        umap_model=umap_model,
+        hdbscan_model=hdbscan_model,
+        vectorizer_model=vectorizer,
+        representation_model={"KeyBERT": keybert},
+        top_n_words=cfg["top_n_words"],
+        zeroshot_topic_list=zeroshot_list,
+        seed_topic_list=seed_list,
+        zeroshot_min_similarity=cfg["zeroshot_min_similarity"],
+        calculate_probabilities=False,
+        verbose=False,
+    )
+    return model, vectorizer, keybert
+
+
+def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[dict], theme_matrix: np.ndarray,
+               cfg: dict, seed: int, embedding_model=None, reduce: bool = True,
+               representations: bool = True) -> TopicFit:
+    """Fit the topic model and map topics to themes.
+
+    Parameters
+    ----------
+    texts, embeddings : redacted segment texts and their (unit-length) embeddings, same order.
+    groups : participant id of each segment (for ``cfg['center']``, see :func:`center_embeddings`).
+    themes, theme_matrix : the codebook and its theme vectors (:func:`themes.theme_vectors`).
+    cfg : the validated ``interviews.topics`` config section.
+    seed : UMAP / KeyBERT seed.
+    embedding_model : SentenceTransformer, needed for zero-shot texts and KeyBERTInspired.
+    reduce : reduce outliers (``cfg['outliers']``). representations : compute keywords (off for the
+        stability re-fits, which only need assignments).
+
+    ``info`` holds the scaled parameters, outlier shares before/after reduction, numbers of topics and
+    seconds.
+    """
+    n = len(texts)
+    if embeddings.shape[0] != n:
+        raise InputError(f"embeddings.npy: {embeddings.shape[0]} rows for {n} segments; re-run the embedding rule")
+    params = scaled_params(n, cfg)
+    embeddings = center_embeddings(embeddings, groups, cfg["center"])
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    zeroshot_list = [zeroshot_text(t) for t in themes] if cfg["guidance"] == "zeroshot" else None
+    seed_list = [[zeroshot_text(t)] for t in themes] if cfg["guidance"] == "guided" else None
+    if cfg["guidance"] != "none" and embedding_model is None:
+        raise InputError(f"interviews.topics.guidance is '{cfg['guidance']}' but no embedding model was given")
+    backend = None
+    if embedding_model is not None:
+        texts_of = [zeroshot_text(t) for t in themes]
+        backend = _theme_backend(embedding_model, dict(zip(texts_of, theme_matrix.astype(np.float32))))
+    model, vectorizer, keybert = _build(params, cfg, seed, backend, zeroshot_list, seed_list)
+    if not representations:
+        model.representation_model = None
+    start = time.perf_counter()
+    try:
+        topics, _ = model.fit_transform(list(texts), embeddings.copy())  # guided mode edits in place
+    except (ValueError, TypeError) as exc:  # UMAP / HDBSCAN / vectorizer failures on degenerate input
+        raise InputError(
+            f"segments.csv: the topic model could not be fitted on {n} segments ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:120]}); add transcripts or adjust interviews.topics"
+        ) from None
+    topics = np.asarray(topics, dtype=int)
+    share_before = float(np.mean(topics == -1))
+    n_clusters = len(set(topics.tolist()) - {-1})
+    zeroshot_ids = set(getattr(model, "_topic_id_to_zeroshot_topic_idx", {}) or {})
+    if n_clusters == 0:
+        log.warning("no topic found among %d segments: every segment is an outlier (theme 'other')", n)
+    elif reduce and cfg["outliers"]["strategy"] != "none" and share_before > 0:
+        topics = np.asarray(model.reduce_outliers(list(texts), topics.tolist(), strategy=cfg["outliers"]["strategy"],
+                                                  embeddings=embeddings, threshold=cfg["outliers"]["threshold"]),
+                            dtype=int)
+        if representations:
+            model.update_topics(list(texts), topics=topics.tolist(), vectorizer_model=vectorizer,
+                                representation_model={"KeyBERT": keybert}, top_n_words=cfg["top_n_words"])
+        else:
+            model.topics_ = topics.tolist()
+    share_after = float(np.mean(topics == -1))
+    ids, cents = topic_centroids(embeddings, topics)
+    theme_ids = [t["id"] for t in themes]
+    mapping = map_topics(cents, theme_matrix, theme_ids, cfg["theme_min_similarity"])
+    mapping.insert(0, "topic", ids)
+    topic_theme = dict(zip(mapping["topic"], mapping["theme"]))
+    theme = np.array([topic_theme.get(int(t), OTHER) for t in topics], dtype=object)
+    cent_of = dict(zip(ids, cents))
+    prob = np.array([float(np.clip(embeddings[i] @ cent_of[t], 0, 1)) if t != -1 else 0.0
+                     for i, t in enumerate(topics)])
+    table = _topic_table(model, topics, mapping, zeroshot_ids, representations)
+    info = {
+        "seed": int(seed),
+        "scaled_params": params,
+        "n_segments": n,
+        "n_topics": int(len(ids)),
+        "n_zeroshot_topics": int(len([t for t in ids if t in zeroshot_ids])),
+        "outlier_share_before": share_before,
+        "outlier_share_after": share_after,
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+    return TopicFit(model=model, topics=topics, theme=theme, probability=prob, topic_table=table, info=info)
+
+
+def _topic_table(model, topics, mapping, zeroshot_ids, representations) -> pd.DataFrame:
+    sizes = pd.Series(topics).value_counts()
+    rows = []
+    all_ids = sorted(set(int(t) for t in topics))
+    mapped = mapping.set_index("topic")
+    for t in all_ids:
+        words = [w for w, _ in (model.get_topic(t) or [])] if representations else []
+        kb = []
+        if representations:
+            aspect = (getattr(model, "topic_aspects_", {}) or {}).get("KeyBERT", {})
+            kb = [w for w, _ in aspect.get(t, [])]
+        row = {"topic": t, "size": int(sizes.get(t, 0)), "keywords": "; ".join(w for w in words if w),
+               "keybert": "; ".join(w for w in kb if w),
+               "origin": "outliers" if t == -1 else ("zeroshot" if t in zeroshot_ids else "cluster")}
+        if t in mapped.index:
+            row.update(mapped.loc[t].to_dict())
+        else:
+            row.update(theme=OTHER, theme_similarity=np.nan, nearest_theme="", runner_up_similarity=np.nan)
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=TOPIC_COLUMNS)
+    for col in ("theme_similarity", "runner_up_similarity"):
+        table[col] = table[col].astype(float).round(4)
+    return table
+
+
+def segment_table(segments: pd.DataFrame, fit: TopicFit) -> pd.DataFrame:
+    """``results/interviews/segments.csv``: the segments with ``topic, theme, probability``."""
+    out = segments[["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text"]].copy()
+    out["topic"] = fit.topics
+    out["theme"] = fit.theme
+    out["probability"] = np.round(fit.probability, 4)
+    return out[SEGMENT_RESULT_COLUMNS]
+
+
+def save_model(model, path, embedding_model_name: str) -> None:
+    """Save BERTopic with ``serialization='safetensors'`` (c-TF-IDF included, model saved by name)."""
+    model.save(str(path), serialization="safetensors", save_ctfidf=True, save_embedding_model=embedding_model_name)

@@ -1,0 +1,171 @@
+"""The survey codebook as the survey stage uses it: loaded, schema-validated, cross-checked.
+
+:func:`load_codebook` validates ``config/codebook.yaml`` against ``codebook.schema.yaml`` and then checks
+what a JSON schema cannot: every item's scale exists, item ids and export columns are unique, each
+construct's items exist and are Likert items on one scale, screening answers and attention-check
+answers are labels of the item's scale, the meta columns and grid items exist. Each problem is one
+:class:`~upskilling.errors.InputError` naming the codebook file and key.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import load_validated
+from ..errors import InputError
+
+
+def fold(label) -> str:
+    """Normalise an answer label for matching: surrounding whitespace trimmed, case folded."""
+    return str(label).strip().casefold()
+
+
+@dataclass
+class Codebook:
+    """A validated codebook. ``items`` keeps the YAML order; lookups by item id and export column."""
+
+    path: str
+    data: dict
+    items: list[dict] = field(default_factory=list)
+    by_id: dict = field(default_factory=dict)
+    by_column: dict = field(default_factory=dict)
+
+    @property
+    def id_column(self) -> str:
+        return self.data["id_column"]
+
+    @property
+    def scales(self) -> dict:
+        return self.data["response_scales"]
+
+    @property
+    def constructs(self) -> dict:
+        return self.data["constructs"]
+
+    @property
+    def grids(self) -> dict:
+        return self.data["grids"]
+
+    @property
+    def meta(self) -> dict:
+        return self.data["meta"]
+
+    def item(self, item_id: str) -> dict:
+        return self.by_id[item_id]
+
+    def scale_of(self, item_id: str) -> dict | None:
+        name = self.by_id[item_id].get("scale")
+        return self.scales[name] if name else None
+
+    def label_to_code(self, item_id: str) -> dict:
+        """Folded label -> code for the item's scale."""
+        sc = self.scale_of(item_id)
+        return {fold(lab): code for lab, code in zip(sc["labels"], sc["codes"])}
+
+    def code_of(self, item_id: str, label: str):
+        """Code of ``label`` on the item's scale (matched after trimming and case-folding) or None."""
+        return self.label_to_code(item_id).get(fold(label))
+
+    def code_range(self, item_id: str) -> tuple[float, float]:
+        codes = self.scale_of(item_id)["codes"]
+        return float(min(codes)), float(max(codes))
+
+    def midpoint(self, item_id: str) -> float:
+        lo, hi = self.code_range(item_id)
+        return (lo + hi) / 2
+
+    def construct_items(self) -> dict[str, list[str]]:
+        return {name: list(c["items"]) for name, c in self.constructs.items()}
+
+    def item_for_column(self, column: str) -> dict | None:
+        return self.by_column.get(column)
+
+    def meta_item(self, key: str) -> dict:
+        """The item whose export column is ``meta[key]`` (duration, finished, progress, start, duplicate_key)."""
+        return self.by_column[self.meta[key]]
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read, validate and cross-check the codebook at ``path``."""
+    src = str(path)
+    data = load_validated(path, "codebook.schema.yaml")
+    cb = Codebook(path=src, data=data, items=list(data["items"]))
+    for i, it in enumerate(cb.items):
+        key = f"items[{i}] (id '{it['id']}')"
+        if it["id"] in cb.by_id:
+            raise InputError(f"{src}: {key}: item id '{it['id']}' is used twice; give each item a unique id")
+        if it["column"] in cb.by_column:
+            raise InputError(f"{src}: {key}: column '{it['column']}' is used by item "
+                             f"'{cb.by_column[it['column']]['id']}' too; each export column belongs to one item")
+        if it.get("scale") and it["scale"] not in cb.scales:
+            raise InputError(f"{src}: {key}: scale '{it['scale']}' is not defined; add it under response_scales "
+                             f"or use one of {sorted(cb.scales)}")
+        sc = cb.scales.get(it.get("scale")) if it.get("scale") else None
+        if sc and len(sc["labels"]) != len(sc["codes"]):
+            raise InputError(f"{src}: response_scales.{it['scale']}: {len(sc['labels'])} labels but "
+                             f"{len(sc['codes'])} codes; give one code per label")
+        if sc and len({fold(x) for x in sc["labels"]}) != len(sc["labels"]):
+            raise InputError(f"{src}: response_scales.{it['scale']}: two labels differ only in case or "
+                             "surrounding spaces; labels are matched case-insensitively, make them distinct")
+        if it["type"] == "multi" and any("," in lab for lab in sc["labels"]):
+            raise InputError(f"{src}: response_scales.{it['scale']}: a label contains a comma, but the "
+                             f"multi-select item '{it['id']}' joins choices with commas; remove the comma")
+        if it["type"] == "numeric" and "min" in it and "max" in it and it["min"] > it["max"]:
+            raise InputError(f"{src}: {key}: min {it['min']} is larger than max {it['max']}; swap them")
+        if it.get("construct") and it["construct"] not in cb.constructs:
+            raise InputError(f"{src}: {key}: construct '{it['construct']}' is not defined under constructs; "
+                             f"add it or use one of {sorted(cb.constructs)}")
+        cb.by_id[it["id"]] = it
+        cb.by_column[it["column"]] = it
+    for name, c in cb.constructs.items():
+        scales = set()
+        for item_id in c["items"]:
+            if item_id not in cb.by_id:
+                raise InputError(f"{src}: constructs.{name}.items: unknown item '{item_id}'; "
+                                 "list item ids defined under items")
+            it = cb.by_id[item_id]
+            if it["type"] != "likert":
+                raise InputError(f"{src}: constructs.{name}.items: item '{item_id}' has type '{it['type']}'; "
+                                 "scale scores need likert items")
+            scales.add(it["scale"])
+        if len(scales) > 1:
+            raise InputError(f"{src}: constructs.{name}: items use different scales {sorted(scales)}; "
+                             "a scale mean needs one response scale")
+        if c.get("min_items", 1) > len(c["items"]):
+            raise InputError(f"{src}: constructs.{name}.min_items is {c['min_items']} but the construct has "
+                             f"{len(c['items'])} items; lower min_items")
+    for key, rule in cb.data["screening"].items():
+        _check_labels(cb, src, f"screening.{key}", rule["item"], rule["keep"])
+    for i, chk in enumerate(cb.data["attention_checks"]):
+        _check_labels(cb, src, f"attention_checks[{i}]", chk["item"], [chk["correct"]])
+    if cb.id_column not in cb.by_column:
+        raise InputError(f"{src}: id_column '{cb.id_column}' is not the column of any item; add a meta item for it")
+    for key, column in cb.meta.items():
+        if column not in cb.by_column:
+            raise InputError(f"{src}: meta.{key}: column '{column}' is not the column of any item; "
+                             "add a meta item with this column")
+    for name, ids in cb.grids.items():
+        for item_id in ids:
+            if item_id not in cb.by_id:
+                raise InputError(f"{src}: grids.{name}: unknown item '{item_id}'; list item ids defined under items")
+            if cb.by_id[item_id]["type"] != "likert":
+                raise InputError(f"{src}: grids.{name}: item '{item_id}' is not a likert item; grids hold likert items")
+    return cb
+
+
+def _check_labels(cb: Codebook, src: str, key: str, item_id: str, labels: list) -> None:
+    if item_id not in cb.by_id:
+        raise InputError(f"{src}: {key}.item: unknown item '{item_id}'; use an item id defined under items")
+    sc = cb.scale_of(item_id)
+    if sc is None:
+        raise InputError(f"{src}: {key}.item: item '{item_id}' has no scale; give it one")
+    allowed = {fold(x) for x in sc["labels"]}
+    for lab in labels:
+        if fold(lab) not in allowed:
+            raise InputError(f"{src}: {key}: '{lab}' is not a label of scale '{cb.item(item_id)['scale']}'; "
+                             f"use one of {sc['labels']}")
+
+
+def code_name(code) -> str:
+    """Suffix of a multi-select 0/1 column for ``code``: ``platforms_3`` (integers) or ``x_2_5`` (2.5)."""
+    return str(int(code)) if float(code).is_integer() else str(code).replace(".", "_")

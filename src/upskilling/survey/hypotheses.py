@@ -1,0 +1,161 @@
+"""Run the analysis plan on the scored table: one row per hypothesis (plus Friedman post-hoc pairs).
+
+Each test uses complete cases of its own variables (``n`` says how many). Test functions live in
+:mod:`.stats_rank`, :mod:`.stats_counts` and :mod:`.stats_ordinal`; corrections and verdicts in
+:mod:`.verdict`.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..logs import get_logger
+from . import stats_counts as sc
+from . import stats_ordinal as so
+from . import stats_rank as sr
+from . import verdict as vd
+from .codebook import Codebook
+from .plan import COMBINATORS, Plan
+from .result import TestResult
+
+log = get_logger("survey")
+
+#: Columns of hypotheses.csv: the contract of docs/ARCHITECTURE.md first, then extras.
+COLUMNS = ["hypothesis", "claim", "test", "variables", "alternative", "statistic", "df", "p", "p_adjusted",
+           "correction", "effect_size_name", "effect_size", "ci_low", "ci_high", "n", "alpha", "verdict",
+           "primary", "label", "family", "direction", "statistic_name", "p_opposite", "p_opposite_adjusted"]
+
+_OPS = {"eq": np.equal, "ne": np.not_equal, "gt": np.greater, "ge": np.greater_equal, "lt": np.less,
+        "le": np.less_equal}
+
+
+def _num(scored: pd.DataFrame, col: str) -> np.ndarray:
+    return pd.to_numeric(scored[col], errors="coerce").to_numpy(dtype=float)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _success(x: np.ndarray, spec: dict) -> np.ndarray:
+    if spec["op"] in ("in", "not_in"):
+        hit = np.isin(x, spec["value"])
+        return hit if spec["op"] == "in" else ~hit
+    return _OPS[spec["op"]](x, spec["value"])
+
+
+def run_test(h: dict, scored: pd.DataFrame, plan: Plan) -> tuple[TestResult, str]:
+    """Run one (non-combinator) hypothesis; returns the result and a readable description of the variables."""
+    v, m, level = h["variables"], plan.methods, plan.defaults["ci_level"]
+    t, alt = h["test"], h["alternative"]
+    wx = m["wilcoxon"]
+    if t == "wilcoxon_one_sample":
+        x = _num(scored, v["x"])
+        return sr.wilcoxon_one_sample(x[np.isfinite(x)], h["mu"], alt, wx["exact"], wx["correct"], level), \
+            f"{v['x']} vs {_fmt(h['mu'])}"
+    if t == "wilcoxon_paired":
+        return sr.wilcoxon_paired(_num(scored, v["x"]), _num(scored, v["y"]), alt, wx["exact"], wx["correct"], level), \
+            f"{v['x']} vs {v['y']}"
+    if t == "friedman":
+        return sr.friedman(np.column_stack([_num(scored, c) for c in v["within"]]), level), ", ".join(v["within"])
+    if t == "binomial":
+        x = _num(scored, v["x"])
+        x = x[np.isfinite(x)]
+        k = int(_success(x, h["success"]).sum())
+        val = h["success"]["value"]
+        shown = "[" + ", ".join(map(_fmt, val)) + "]" if isinstance(val, list) else _fmt(val)
+        return sc.binomial(k, x.size, h["p0"], alt, level), f"{v['x']} {h['success']['op']} {shown} (p0 = {_fmt(h['p0'])})"
+    if t == "chisq_gof":
+        x = _num(scored, v["x"])
+        from .plan import _scale_item  # codes of the scale, in codebook order
+        item = _scale_item(plan.codebook, v["x"])
+        codes = [float(c) for c in plan.codebook.scale_of(item)["codes"]] if item else sorted(np.unique(x[np.isfinite(x)]))
+        counts = [int((x == c).sum()) for c in codes]
+        exp = h.get("expected", [1.0] * len(codes))
+        return sc.chisq_gof(counts, exp, level), v["x"]
+    if t == "chisq_independence":
+        x, y = _num(scored, v["x"]), _num(scored, v["y"])
+        ok = np.isfinite(x) & np.isfinite(y)
+        table = pd.crosstab(x[ok], y[ok]).to_numpy()
+        return sc.chisq_independence(table, m["chisq"]["correct"], level), f"{v['x']} x {v['y']}"
+    if t == "spearman":
+        return sr.spearman(_num(scored, v["x"]), _num(scored, v["y"]), alt, level), f"{v['x']} ~ {v['y']}"
+    if t == "mann_whitney":
+        x, g = _num(scored, v["x"]), _num(scored, v["group"])
+        a, b = h["groups"]
+        mw = m["mann_whitney"]
+        return sr.mann_whitney(x[g == a], x[g == b], alt, mw["exact"], mw["correct"], level), \
+            f"{v['x']} by {v['group']} ({_fmt(a)} vs {_fmt(b)})"
+    if t == "kruskal_wallis":
+        x, g = _num(scored, v["x"]), _num(scored, v["group"])
+        levels = h.get("groups") or sorted(np.unique(g[np.isfinite(g)]))
+        return sr.kruskal_wallis([x[g == lev] for lev in levels], level), f"{v['x']} by {v['group']}"
+    if t == "ordinal_logit":
+        X = pd.DataFrame({p: _num(scored, p) for p in v["predictors"]})
+        try:
+            res = so.ordinal_logit(_num(scored, v["outcome"]), X, v["term"], alt, m["ordinal_logit"]["standardize"], level)
+        except ValueError as exc:
+            raise InputError(f"{plan.path}: hypothesis '{h['id']}': {exc}") from None
+        return res, f"{v['outcome']} ~ {' + '.join(v['predictors'])} [{v['term']}]"
+    raise InputError(f"{plan.path}: hypothesis '{h['id']}': unknown test '{t}'")
+
+
+def _row(h: dict, res: TestResult, variables: str, **over) -> dict:
+    row = {"hypothesis": h["id"], "claim": h["claim"], "test": h["test"], "variables": variables,
+           "alternative": h["alternative"], "statistic": res.statistic, "df": res.df, "p": res.p,
+           "effect_size_name": res.effect_size_name, "effect_size": res.effect_size, "ci_low": res.ci_low,
+           "ci_high": res.ci_high, "n": res.n, "alpha": h["alpha"], "primary": bool(h.get("primary", False)),
+           "label": h.get("label", ""), "family": h.get("family"), "direction": h["direction"],
+           "statistic_name": res.statistic_name, "p_opposite": res.p_opposite, "sign": res.sign}
+    row.update(over)
+    return row
+
+
+def run_plan(scored: pd.DataFrame, plan: Plan, cb: Codebook) -> pd.DataFrame:
+    """Run every hypothesis of ``plan`` on ``scored``; returns hypotheses.csv as a DataFrame (:data:`COLUMNS`)."""
+    plan.codebook = cb
+    rows: list[dict] = []
+    combos: list[dict] = []
+    for h in plan.hypotheses:
+        if h["test"] in COMBINATORS:
+            combos.append(h)
+            rows.append({"hypothesis": h["id"], "_combo": h})
+            continue
+        res, desc = run_test(h, scored, plan)
+        rows.append(_row(h, res, desc))
+        log.info("%s (%s): %s = %.4g, p = %.4g, n = %d", h["id"], h["test"], res.statistic_name, res.statistic, res.p, res.n)
+        if h["test"] == "friedman" and "posthoc" in h:
+            wx = plan.methods["wilcoxon"]
+            for a, b in itertools.combinations(h["variables"]["within"], 2):
+                pr = sr.wilcoxon_paired(_num(scored, a), _num(scored, b), "two-sided", wx["exact"], wx["correct"],
+                                        plan.defaults["ci_level"])
+                sub = dict(h, id=f"{h['id']}.{a}-{b}", test="wilcoxon_paired", primary=False, direction="none",
+                           family=h["posthoc"]["family"], label=f"post-hoc: {a} vs {b}")
+                rows.append(_row(sub, pr, f"{a} vs {b}"))
+    tested = [r for r in rows if "_combo" not in r]
+    vd.apply_corrections(tested, plan.families, plan.defaults["correction"])
+    for r in tested:
+        r["verdict"] = vd.verdict(r)
+    by_id = {r["hypothesis"]: r for r in rows}
+    for i, r in enumerate(rows):
+        if "_combo" not in r:
+            continue
+        h = r["_combo"]
+        comps = [by_id[c] for c in h["variables"]["of"]]
+        v, p, dec = vd.combine(h["test"], comps)
+        rows[i] = {"hypothesis": h["id"], "claim": h["claim"], "test": h["test"],
+                   "variables": (" & " if h["test"] == "all_of" else " | ").join(h["variables"]["of"]),
+                   "alternative": "two-sided", "statistic": math.nan, "df": math.nan, "p": p, "p_adjusted": p,
+                   "correction": "none", "effect_size_name": dec["effect_size_name"], "effect_size": dec["effect_size"],
+                   "ci_low": dec["ci_low"], "ci_high": dec["ci_high"], "n": min(c["n"] for c in comps),
+                   "alpha": h["alpha"], "verdict": v, "primary": bool(h.get("primary", False)),
+                   "label": h.get("label", ""), "family": None, "direction": "none",
+                   "statistic_name": f"deciding: {dec['hypothesis']}", "p_opposite": math.nan,
+                   "p_opposite_adjusted": math.nan}
+        by_id[h["id"]] = rows[i]
+    out = pd.DataFrame(rows)
+    return out[COLUMNS]

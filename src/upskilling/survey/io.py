@@ -1,0 +1,243 @@
+"""Read a raw survey export into a typed table, driven by the codebook.
+
+Two formats (``config.waves.<wave>.format``):
+
+* ``qualtrics``: three header rows (column ids, question text, ``{"ImportId": ...}``), answers as
+  choice text ("Somewhat agree"), multi-select answers joined by commas;
+* ``numeric``: one header row of column ids, answers as numeric codes ("4"; multi-select "1,3").
+
+Only the export columns named in the codebook are read (a Qualtrics export has many more). Answer
+labels are matched after trimming surrounding whitespace and case-folding. An empty cell is a
+missing answer. Anything else that does not fit stops the run with one :class:`InputError` naming the
+file, the row (numbered as a spreadsheet shows it, header rows included), the column and the value:
+an unknown label, a code or number out of range, a column missing from or duplicated in the header,
+an unreadable duration / progress / finished / start value, a missing or repeated respondent id.
+
+The returned table has one row per data row, in file order, with columns ``respondent_id``,
+``source_row`` and one column per codebook item named by item id: likert and single items as codes
+(float), numeric items as floats, multi-select items expanded into ``<id>_<code>`` 0/1 columns,
+text items as strings, meta items as strings except duration / progress (float), finished (bool)
+and start (datetime).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..logs import get_logger
+from .codebook import Codebook, code_name, fold
+
+log = get_logger("survey")
+
+HEADER_ROWS = {"qualtrics": 3, "numeric": 1}
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+def _read_grid(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError(f"{path}: file not found; check the wave's 'survey' path in config/config.yaml")
+    try:
+        return pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_filter=False,
+                           encoding="utf-8-sig", skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: file is empty; export the survey responses again") from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: not a readable CSV ({str(exc).strip()}); check quoting and the number "
+                         "of fields on that line") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: byte {exc.start} is not UTF-8; export the survey as UTF-8 CSV") from None
+
+
+def _check_header(path: Path, grid: pd.DataFrame, fmt: str, codebook: Codebook) -> list[str]:
+    n_head = HEADER_ROWS[fmt]
+    if len(grid) < n_head:
+        raise InputError(f"{path}: has {len(grid)} row(s) but a {fmt} export has {n_head} header row(s); "
+                         "check the wave's 'format' in config/config.yaml")
+    columns = [str(c).strip() for c in grid.iloc[0].tolist()]
+    looks_qualtrics = len(grid) >= 3 and str(grid.iloc[2, 0]).lstrip().startswith('{"ImportId"')
+    if fmt == "qualtrics" and not looks_qualtrics:
+        got = str(grid.iloc[2, 0])[:40] if len(grid) >= 3 else ""
+        raise InputError(f"{path}: row 3, column '{columns[0]}': expected the Qualtrics ImportId header row "
+                         f"({{\"ImportId\": ...}}), got '{got}'; set format: numeric for this wave or export "
+                         "from Qualtrics with three header rows")
+    if fmt == "numeric" and looks_qualtrics:
+        raise InputError(f"{path}: row 3 is a Qualtrics ImportId header row but the wave's format is numeric; "
+                         "set format: qualtrics for this wave in config/config.yaml")
+    seen: dict[str, int] = {}
+    for j, c in enumerate(columns):
+        if c in seen:
+            raise InputError(f"{path}: row 1: column '{c}' appears twice in the header (columns {seen[c] + 1} "
+                             f"and {j + 1}); remove or rename one of them")
+        seen[c] = j
+    for it in codebook.items:
+        if it["column"] not in seen:
+            raise InputError(f"{path}: row 1: column '{it['column']}' (item '{it['id']}' in {codebook.path}) "
+                             "is missing from the header; re-export including it or correct the item's "
+                             "column in the codebook")
+    if len(grid) == n_head:
+        raise InputError(f"{path}: has header rows but no responses; export the responses again")
+    return columns
+
+
+class _Ctx:
+    def __init__(self, path: Path, rows: np.ndarray, ids: pd.Series | None = None):
+        self.path, self.rows, self.ids = path, rows, ids
+
+    def fail(self, pos: int, column: str, value: str, what: str, fix: str) -> None:
+        who = f" (respondent {self.ids.iloc[pos]})" if self.ids is not None and self.ids.iloc[pos] else ""
+        raise InputError(f"{self.path}: row {self.rows[pos]}{who}, column '{column}': {what} '{value}'; {fix}")
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _labels(raw: pd.Series, it: dict, cb: Codebook, fmt: str, ctx: _Ctx) -> pd.Series:
+    """Codes of a likert/single item (NaN for empty cells)."""
+    sc = cb.scale_of(it["id"])
+    empty = raw.str.strip() == ""
+    if fmt == "qualtrics":
+        mapping = {fold(lab): float(code) for lab, code in zip(sc["labels"], sc["codes"])}
+        uniq = pd.unique(raw[~empty])
+        umap = {u: mapping.get(fold(u), np.nan) for u in uniq}
+        codes = raw.map(umap).where(~empty, np.nan).astype(float)
+        bad = (~empty & codes.isna()).to_numpy()
+        if bad.any():
+            pos = _first_bad(bad)
+            ctx.fail(pos, it["column"], raw.iloc[pos], "unknown label",
+                     f"use one of {sc['labels']} (scale '{it['scale']}') or add the label to the codebook")
+        return codes
+    allowed = {float(c) for c in sc["codes"]}
+    codes = pd.to_numeric(raw.where(~empty, None), errors="coerce").astype(float)
+    bad = (~empty & (codes.isna() | ~codes.isin(allowed))).to_numpy()
+    if bad.any():
+        pos = _first_bad(bad)
+        ctx.fail(pos, it["column"], raw.iloc[pos], "code out of range" if np.isfinite(codes.iloc[pos]) else "not a code",
+                 f"use one of {sorted(sc['codes'])} (scale '{it['scale']}')")
+    return codes
+
+
+def _multi(raw: pd.Series, it: dict, cb: Codebook, fmt: str, ctx: _Ctx) -> pd.DataFrame:
+    """0/1 columns ``<id>_<code>`` of a multi-select item (all NaN where the cell is empty)."""
+    sc = cb.scale_of(it["id"])
+    codes = sc["codes"]
+    if fmt == "qualtrics":
+        mapping = {fold(lab): code for lab, code in zip(sc["labels"], codes)}
+    else:
+        mapping = {fold(str(c)): c for c in codes}
+        mapping.update({fold(f"{float(c)}"): c for c in codes})
+    empty = (raw.str.strip() == "").to_numpy()
+    out = np.zeros((len(raw), len(codes)), dtype=float)
+    out[empty] = np.nan
+    index = {c: j for j, c in enumerate(codes)}
+    uniq = pd.unique(raw[~empty])
+    rows_of = pd.Series(np.arange(len(raw))).groupby(raw.to_numpy()).indices
+    for u in uniq:
+        chosen = []
+        for part in str(u).split(","):
+            if part.strip() == "":
+                continue
+            code = mapping.get(fold(part))
+            if code is None:
+                pos = int(rows_of[u][0])
+                what = "unknown choice" if fmt == "qualtrics" else "code out of range"
+                allowed = sc["labels"] if fmt == "qualtrics" else sorted(codes)
+                ctx.fail(pos, it["column"], part.strip(), what,
+                         f"use choices from {allowed} (scale '{it['scale']}') separated by commas")
+            chosen.append(index[code])
+        out[np.asarray(rows_of[u])[:, None], np.asarray(chosen, dtype=int)[None, :]] = 1.0
+    return pd.DataFrame(out, columns=[f"{it['id']}_{code_name(c)}" for c in codes], index=raw.index)
+
+
+def _number(raw: pd.Series, it: dict, ctx: _Ctx, what: str = "not a number") -> pd.Series:
+    empty = raw.str.strip() == ""
+    vals = pd.to_numeric(raw.where(~empty, None), errors="coerce").astype(float)
+    bad = (~empty & vals.isna()).to_numpy()
+    if bad.any():
+        pos = _first_bad(bad)
+        ctx.fail(pos, it["column"], raw.iloc[pos], what, "enter a number (digits, '.' as decimal mark) or leave it empty")
+    lo, hi = it.get("min", -np.inf), it.get("max", np.inf)
+    out = ((vals < lo) | (vals > hi)).to_numpy()
+    if out.any():
+        pos = _first_bad(out)
+        ctx.fail(pos, it["column"], raw.iloc[pos], "value out of range",
+                 f"the codebook allows {it.get('min', '-inf')} to {it.get('max', 'inf')} for item '{it['id']}'; "
+                 "correct the answer or the item's min/max")
+    return vals
+
+
+def _boolean(raw: pd.Series, it: dict, ctx: _Ctx) -> pd.Series:
+    f = raw.str.strip().str.casefold()
+    ok = f.isin(_TRUE | _FALSE).to_numpy()
+    if not ok.all():
+        pos = _first_bad(~ok)
+        ctx.fail(pos, it["column"], raw.iloc[pos], "not True/False", "write True or False (or 1 / 0)")
+    return f.isin(_TRUE)
+
+
+def _datetime(raw: pd.Series, it: dict, ctx: _Ctx) -> pd.Series:
+    empty = raw.str.strip() == ""
+    vals = pd.to_datetime(raw.where(~empty, None), errors="coerce", format="mixed")
+    bad = (~empty & vals.isna()).to_numpy()
+    if bad.any():
+        pos = _first_bad(bad)
+        ctx.fail(pos, it["column"], raw.iloc[pos], "not a date-time", "write it as YYYY-MM-DD HH:MM:SS")
+    return vals
+
+
+def read_export(path: str | Path, fmt: str, codebook: Codebook) -> pd.DataFrame:
+    """Read the export at ``path`` in format ``fmt`` ('qualtrics' or 'numeric'); see the module docstring."""
+    path = Path(path)
+    if fmt not in HEADER_ROWS:
+        raise InputError(f"config/config.yaml: waves format '{fmt}' is unknown; use one of {sorted(HEADER_ROWS)}")
+    grid = _read_grid(path)
+    columns = _check_header(path, grid, fmt, codebook)
+    n_head = HEADER_ROWS[fmt]
+    data = grid.iloc[n_head:].reset_index(drop=True)
+    data.columns = columns
+    rows = np.arange(len(data)) + n_head + 1
+    ids = data[codebook.id_column].str.strip()
+    ctx = _Ctx(path, rows, None)
+    empty_id = (ids == "").to_numpy()
+    if empty_id.any():
+        pos = _first_bad(empty_id)
+        ctx.fail(pos, codebook.id_column, "", "missing respondent id", "every response needs an id")
+    dup = ids.duplicated().to_numpy()
+    if dup.any():
+        pos = _first_bad(dup)
+        first = int(rows[np.flatnonzero((ids == ids.iloc[pos]).to_numpy())[0]])
+        ctx.fail(pos, codebook.id_column, ids.iloc[pos], "repeated respondent id",
+                 f"row {first} has the same id; each response needs a unique id, remove the copied row")
+    ctx.ids = ids
+    meta_cols = {codebook.meta[k]: k for k in codebook.meta}
+    parts = {"respondent_id": ids, "source_row": pd.Series(rows, index=data.index)}
+    frames = []
+    for it in codebook.items:
+        raw = data[it["column"]]
+        kind = it["type"]
+        if kind in ("likert", "single"):
+            parts[it["id"]] = _labels(raw, it, codebook, fmt, ctx)
+        elif kind == "multi":
+            frames.append(_multi(raw, it, codebook, fmt, ctx))
+        elif kind == "numeric":
+            parts[it["id"]] = _number(raw, it, ctx)
+        elif kind == "meta" and it["column"] in meta_cols:
+            role = meta_cols[it["column"]]
+            if role in ("duration", "progress"):
+                parts[it["id"]] = _number(raw, it, ctx)
+            elif role == "finished":
+                parts[it["id"]] = _boolean(raw, it, ctx)
+            elif role == "start":
+                parts[it["id"]] = _datetime(raw, it, ctx)
+            else:
+                parts[it["id"]] = raw.str.strip()
+        else:  # text and other meta
+            parts[it["id"]] = raw
+    out = pd.concat([pd.DataFrame(parts)] + frames, axis=1)
+    log.info("%s: read %d responses (%s format, %d codebook columns of %d)", path, len(out), fmt,
+             len(codebook.items), len(columns))
+    return out

@@ -1,0 +1,180 @@
+"""The analysis plan (config/analysis.yaml): load, validate and resolve against the scored table.
+
+Schema validation (``analysis.schema.yaml``) catches typos in keys and values; :func:`load_plan` then
+checks what depends on the data and the codebook, each failure one :class:`InputError` naming the
+file, the hypothesis and the key: unique ids, the variable roles each test needs, variables that are
+columns of the scored table, labels that exist on the variable's scale, declared families, combinator
+components defined earlier, at most one primary row per claim and at least one, and alternatives /
+directions that fit the test. Labels and 'midpoint' are replaced by codes here, so the tests only
+see numbers.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from ..config import load_validated
+from ..errors import InputError
+from .codebook import Codebook, fold
+
+ROLES = {
+    "wilcoxon_one_sample": ({"x"}, set()),
+    "wilcoxon_paired": ({"x", "y"}, set()),
+    "friedman": ({"within"}, set()),
+    "binomial": ({"x"}, set()),
+    "chisq_gof": ({"x"}, set()),
+    "chisq_independence": ({"x", "y"}, set()),
+    "spearman": ({"x", "y"}, set()),
+    "mann_whitney": ({"x", "group"}, set()),
+    "kruskal_wallis": ({"x", "group"}, set()),
+    "ordinal_logit": ({"outcome", "predictors", "term"}, set()),
+    "all_of": ({"of"}, set()),
+    "any_of": ({"of"}, set()),
+}
+NON_DIRECTIONAL = {"friedman", "chisq_gof", "chisq_independence", "kruskal_wallis"}
+COMBINATORS = {"all_of", "any_of"}
+
+
+class Plan:
+    """A resolved plan: ``hypotheses`` (list of dicts with defaults filled), ``families``
+    (name -> correction), ``methods``, ``defaults``, ``path``."""
+
+    def __init__(self, path: str, data: dict, hypotheses: list[dict]):
+        self.path = path
+        self.data = data
+        self.defaults = data["defaults"]
+        self.methods = data["methods"]
+        self.families = {name: f.get("correction", self.defaults["correction"]) for name, f in data["families"].items()}
+        self.hypotheses = hypotheses
+
+
+def _where(path: str, i: int, h: dict) -> str:
+    return f"{path}: hypotheses[{i}] (id '{h.get('id', '?')}')"
+
+
+def _scale_item(cb: Codebook, var: str) -> str | None:
+    """The item whose scale defines labels / midpoint of ``var`` (an item or a construct), or None."""
+    if var in cb.constructs:
+        return cb.constructs[var]["items"][0]
+    if var in cb.by_id and cb.by_id[var].get("scale"):
+        return var
+    return None
+
+
+def resolve_value(value, var: str, cb: Codebook, where: str):
+    """A number stays; 'midpoint' becomes the scale midpoint of ``var``; a label becomes its code."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    item = _scale_item(cb, var)
+    if item is None:
+        raise InputError(f"{where}: '{value}' needs a response scale but '{var}' has none; give a number")
+    if fold(value) == "midpoint":
+        return cb.midpoint(item)
+    code = cb.code_of(item, value)
+    if code is None:
+        raise InputError(f"{where}: '{value}' is not a label of the scale of '{var}'; use one of "
+                         f"{cb.scale_of(item)['labels']} or a number")
+    return float(code)
+
+
+def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
+    """Load config/analysis.yaml, validate it and resolve it against ``columns`` of the scored table."""
+    src = str(path)
+    data = load_validated(path, "analysis.schema.yaml")
+    cols = set(columns)
+    seen: dict[str, dict] = {}
+    out = []
+    primaries: dict[str, list[str]] = {}
+    claims: list[str] = []
+    for i, raw in enumerate(data["hypotheses"]):
+        h = copy.deepcopy(raw)
+        where = _where(src, i, h)
+        if h["id"] in seen:
+            raise InputError(f"{where}: id '{h['id']}' is used twice; give each hypothesis a unique id")
+        test = h["test"]
+        need, _ = ROLES[test]
+        given = set(h["variables"])
+        if need - given:
+            raise InputError(f"{where}: variables: test '{test}' needs {sorted(need)}; missing {sorted(need - given)}")
+        if given - need:
+            raise InputError(f"{where}: variables: test '{test}' does not use {sorted(given - need)}; "
+                             f"remove them (it uses {sorted(need)})")
+        if test in COMBINATORS:
+            for ref in h["variables"]["of"]:
+                if ref not in seen:
+                    raise InputError(f"{where}: variables.of: '{ref}' is not a hypothesis listed before this one; "
+                                     "list the combined hypotheses first")
+        else:
+            for role, var in h["variables"].items():
+                for v in (var if isinstance(var, list) else [var]):
+                    if v not in cols:
+                        raise InputError(f"{where}: variables.{role}: '{v}' is not a column of the scored table; "
+                                         f"use an item, construct or profile column (e.g. "
+                                         f"{', '.join(sorted(cb.constructs))})")
+        h.setdefault("alpha", data["defaults"]["alpha"])
+        alt = h["alternative"]
+        if test in NON_DIRECTIONAL or test in COMBINATORS:
+            if alt != "two-sided" or h.get("direction", "none") != "none":
+                raise InputError(f"{where}: test '{test}' has no direction; set alternative: two-sided and "
+                                 "leave out direction")
+            h["direction"] = "none"
+        elif alt != "two-sided":
+            if h.get("direction", alt) != alt:
+                raise InputError(f"{where}: direction '{h['direction']}' contradicts alternative '{alt}'; "
+                                 "leave out direction for one-sided tests")
+            h["direction"] = alt
+        else:
+            h.setdefault("direction", "none")
+        fam = h.get("family")
+        if fam is not None and fam not in data["families"]:
+            raise InputError(f"{where}: family '{fam}' is not defined under families; add it or fix the name "
+                             f"(defined: {sorted(data['families'])})")
+        _test_params(h, test, cb, data, where)
+        primaries.setdefault(h["claim"], [])
+        if h["claim"] not in claims:
+            claims.append(h["claim"])
+        if h["primary"]:
+            primaries[h["claim"]].append(h["id"])
+        seen[h["id"]] = h
+        out.append(h)
+    for claim in claims:
+        if len(primaries[claim]) > 1:
+            raise InputError(f"{src}: claim {claim} has {len(primaries[claim])} primary hypotheses "
+                             f"{primaries[claim]}; mark exactly one with primary: true (combine several with all_of)")
+        if not primaries[claim]:
+            raise InputError(f"{src}: claim {claim} has no primary hypothesis; mark the one that decides the "
+                             "claim's verdict with primary: true")
+    return Plan(src, data, out)
+
+
+def _test_params(h: dict, test: str, cb: Codebook, data: dict, where: str) -> None:
+    v = h["variables"]
+    if test == "wilcoxon_one_sample":
+        if "mu" not in h:
+            raise InputError(f"{where}: wilcoxon_one_sample needs mu (a number or 'midpoint')")
+        h["mu"] = resolve_value(h["mu"], v["x"], cb, f"{where}: mu")
+    if test == "binomial":
+        if "success" not in h:
+            raise InputError(f"{where}: binomial needs success: {{op: ..., value: ...}}")
+        s = h["success"]
+        many = s["op"] in ("in", "not_in")
+        vals = s["value"] if isinstance(s["value"], list) else [s["value"]]
+        if many != isinstance(s["value"], list):
+            raise InputError(f"{where}: success.op '{s['op']}' needs {'a list' if many else 'one value'} as value")
+        resolved = [resolve_value(x, v["x"], cb, f"{where}: success.value") for x in vals]
+        s["value"] = resolved if many else resolved[0]
+    if test == "mann_whitney":
+        if len(h.get("groups", [])) != 2:
+            raise InputError(f"{where}: mann_whitney needs groups: [first, second] (two values of '{v['group']}')")
+    if "groups" in h:
+        h["groups"] = [resolve_value(g, v["group"], cb, f"{where}: groups") for g in h["groups"]]
+    if test == "ordinal_logit" and v["term"] not in v["predictors"]:
+        raise InputError(f"{where}: variables.term '{v['term']}' is not one of the predictors {v['predictors']}")
+    if test == "friedman" and "posthoc" in h and h["posthoc"]["family"] not in data["families"]:
+        raise InputError(f"{where}: posthoc.family '{h['posthoc']['family']}' is not defined under families; add it")
+    if test == "chisq_gof" and "expected" in h:
+        item = _scale_item(cb, v["x"])
+        k = len(cb.scale_of(item)["codes"]) if item else None
+        if k is None or len(h["expected"]) != k:
+            raise InputError(f"{where}: expected has {len(h['expected'])} probabilities; give one per code of the "
+                             f"scale of '{v['x']}' ({k})")

@@ -1,0 +1,101 @@
+"""The survey stage's entry points: one function per Snakemake rule (the scripts call exactly one).
+
+* :func:`clean` - export -> (scored, flow, excluded)
+* :func:`reliability` - scored -> (reliability, reliability_items)
+* :func:`descriptives` - scored -> (descriptives, frequencies)
+* :func:`hypotheses` - scored + analysis plan -> hypotheses
+* :func:`tables` - result tables -> {name: (markdown, latex)}
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from . import descriptives as ds
+from . import exclusions as ex
+from . import hypotheses as hy
+from . import reliability as rl
+from . import scoring as scr
+from . import tables as tb
+from .codebook import Codebook, load_codebook
+from .io import read_export
+from .plan import load_plan
+
+
+def _codebook(cb: str | Path | Codebook) -> Codebook:
+    return cb if isinstance(cb, Codebook) else load_codebook(cb)
+
+
+def clean(export: str | Path, fmt: str, codebook: str | Path | Codebook, settings: dict):
+    """Import, exclude and score one wave. ``settings`` is config['survey'] (defaults filled).
+
+    Returns ``(scored, flow, excluded)`` as documented in :func:`.scoring.score` and
+    :func:`.exclusions.apply_exclusions`.
+    """
+    cb = _codebook(codebook)
+    grids = settings["exclusions"]["straightliners"]["grids"]
+    for g in grids:
+        if g not in cb.grids:
+            raise InputError(f"config/config.yaml: survey.exclusions.straightliners.grids: '{g}' is not a grid of "
+                             f"{cb.path}; use one of {sorted(cb.grids)}")
+    raw = read_export(export, fmt, cb)
+    kept, flow, excluded = ex.apply_exclusions(raw, cb, settings["exclusions"])
+    scored = scr.score(kept, cb, settings["scoring"])
+    return scored, flow, excluded
+
+
+def read_scored(path: str | Path) -> pd.DataFrame:
+    """Read scored.csv (respondent_id as text)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found; run the survey cleaning rule first")
+    return pd.read_csv(path, dtype={"respondent_id": str})
+
+
+def reliability(scored: pd.DataFrame, codebook: str | Path | Codebook, settings: dict):
+    """Reliability of every multi-item construct: ``(reliability, reliability_items)``."""
+    cb = _codebook(codebook)
+    return rl.reliability_tables(scored, cb.construct_items(), settings["reliability"]["ci_level"])
+
+
+def descriptives(scored: pd.DataFrame, codebook: str | Path | Codebook, settings: dict):
+    """``(descriptives, frequencies)`` of the scored table."""
+    cb = _codebook(codebook)
+    extra = settings["descriptives"]["extra_items"]
+    for item in extra:
+        if item not in cb.by_id or cb.by_id[item]["type"] != "single":
+            raise InputError(f"config/config.yaml: survey.descriptives.extra_items: '{item}' is not a single-choice "
+                             f"item of {cb.path}; list single-choice item ids")
+    return ds.descriptives_table(scored, cb, extra), ds.frequencies_table(scored, cb)
+
+
+def hypotheses(scored: pd.DataFrame, codebook: str | Path | Codebook, analysis: str | Path) -> pd.DataFrame:
+    """Run the analysis plan on the scored table (hypotheses.csv)."""
+    cb = _codebook(codebook)
+    plan = load_plan(analysis, cb, list(scored.columns))
+    return hy.run_plan(scored, plan, cb)
+
+
+def tables(flow: pd.DataFrame, rel: pd.DataFrame, desc: pd.DataFrame, hyp: pd.DataFrame, wave: str,
+           decimals: int = 2) -> dict[str, tuple[str, str]]:
+    """APA tables ``{name: (markdown, latex)}`` for flow, reliability, descriptives and hypotheses."""
+    specs = [
+        ("flow", tb.flow_display(flow), f"Participant flow through the exclusion rules ({wave})",
+         "Each response is removed by the first rule it fails; rules run in the order shown."),
+        ("reliability", tb.reliability_display(rel, decimals), f"Internal consistency of the multi-item scales ({wave})",
+         "α = Cronbach's alpha with Feldt 95% CI; ω_t = McDonald's omega total (one-factor minimum-residual "
+         "model); complete cases per scale."),
+        ("descriptives", tb.descriptives_display(desc, decimals), f"Descriptive statistics of items and scales ({wave})",
+         "% agree / % disagree = share of answers above / below the midpoint of the response scale."),
+        ("hypotheses", tb.hypotheses_display(hyp, decimals), f"Hypothesis tests of claims C1-C5 ({wave})",
+         "p values exact to three decimals; p (adj.) within the correction family (Holm where stated in "
+         "config/analysis.yaml). * = primary test deciding the claim's verdict. Effect sizes with two-sided "
+         "95% CIs: r_rb = rank-biserial r, W = Kendall's W, π̂ = proportion, ρ = Spearman's rho, "
+         "OR = odds ratio."),
+    ]
+    out = {}
+    for i, (name, table, title, note) in enumerate(specs, start=1):
+        out[name] = (tb.to_markdown(table, i, title, note), tb.to_latex(table, i, title, f"survey-{wave}-{name}", note))
+    return out

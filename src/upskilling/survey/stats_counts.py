@@ -1,0 +1,61 @@
+"""Tests on counts: exact binomial and chi-square (goodness of fit, independence).
+
+=====================  =====================================  ===========================================
+function               R equivalent                            effect size (95% CI)
+=====================  =====================================  ===========================================
+binomial               ``binom.test(k, n, p)``                 proportion (Clopper-Pearson, two-sided)
+chisq_gof              ``chisq.test(counts, p = expected)``    Cohen's w = sqrt(X²/n) (ncp CI)
+chisq_independence     ``chisq.test(table, correct = TRUE)``   Cramér's V = sqrt(X²/(n (min(r,c)-1))) (ncp CI)
+=====================  =====================================  ===========================================
+
+The binomial CI is always two-sided (R's ``binom.test`` returns a one-sided interval for one-sided
+alternatives; the pipeline reports ``binom.test(k, n)$conf.int`` so every row has a 95% interval).
+Yates' continuity correction applies only to 2 x 2 tables, as in R.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from . import effects
+from .result import OPPOSITE, TestResult, sign_of
+
+
+def binomial(k: int, n: int, p0: float = 0.5, alternative: str = "two-sided", level: float = 0.95) -> TestResult:
+    """Exact binomial test of ``k`` successes in ``n`` trials against ``p0``; statistic = k."""
+    res = stats.binomtest(int(k), int(n), p0, alternative=alternative)
+    p_opp = (float(stats.binomtest(int(k), int(n), p0, alternative=OPPOSITE[alternative]).pvalue)
+             if alternative != "two-sided" else math.nan)
+    prop = k / n if n else math.nan
+    lo, hi = effects.clopper_pearson(int(k), int(n), level) if n else (math.nan, math.nan)
+    return TestResult(float(k), "successes", math.nan, float(res.pvalue), p_opp, sign_of(prop, p0),
+                      "proportion", prop, lo, hi, int(n), {"p0": p0})
+
+
+def chisq_gof(counts, expected_p, level: float = 0.95) -> TestResult:
+    """Chi-square goodness of fit of ``counts`` against probabilities ``expected_p`` (rescaled to sum 1)."""
+    counts = np.asarray(counts, dtype=float)
+    p = np.asarray(expected_p, dtype=float)
+    p = p / p.sum()
+    n = counts.sum()
+    chi, pval = stats.chisquare(counts, n * p)
+    df = counts.size - 1
+    lo, hi = effects.ncp_interval(float(chi), df, level)
+    return TestResult(float(chi), "X-squared", df, float(pval), math.nan, 0, "cohens_w",
+                      math.sqrt(chi / n), math.sqrt(lo / n), math.sqrt(hi / n), int(n))
+
+
+def chisq_independence(table, correct: bool = True, level: float = 0.95) -> TestResult:
+    """Pearson chi-square test of independence of a contingency ``table`` (rows x columns)."""
+    t = np.asarray(table, dtype=float)
+    t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+    chi, pval, df, _ = stats.chi2_contingency(t, correction=correct)
+    n = t.sum()
+    m = min(t.shape) - 1
+    v = math.sqrt(chi / (n * m))
+    lo, hi = effects.ncp_interval(float(chi), df, level)
+    return TestResult(float(chi), "X-squared", float(df), float(pval), math.nan, 0, "cramers_v", v,
+                      min(math.sqrt(lo / (n * m)), 1.0), min(math.sqrt(hi / (n * m)), 1.0), int(n),
+                      {"shape": list(t.shape)})

@@ -1,0 +1,144 @@
+"""APA-style tables (Markdown and LaTeX) of the survey results.
+
+APA conventions used: p values exact to three decimals without a leading zero ("= .023"), "< .001"
+below .001 and "> .999" above; statistics that cannot exceed 1 in absolute value (correlations,
+alpha, omega, proportions, p) without a leading zero; other numbers with ``decimals`` decimals;
+confidence intervals in brackets; a table number and an italic title above, notes below. LaTeX uses
+booktabs rules (``\\toprule``, ``\\midrule``, ``\\bottomrule``); the including document needs
+``\\usepackage{booktabs}``.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+BOUNDED = {"r_rank_biserial", "rho", "kendall_w", "epsilon_squared", "cramers_v", "proportion"}
+STAT_SYMBOL = {"V": "V", "W": "W", "chi-squared": "χ²", "X-squared": "χ²", "S": "S", "successes": "k", "z": "z"}
+EFFECT_SYMBOL = {"r_rank_biserial": "r_rb", "rho": "ρ", "kendall_w": "W", "epsilon_squared": "ε²",
+                 "cramers_v": "V", "cohens_w": "w", "proportion": "π̂", "odds_ratio": "OR"}
+LATEX_SYMBOL = {"χ²": r"$\chi^2$", "ρ": r"$\rho$", "ε²": r"$\varepsilon^2$", "π̂": r"$\hat{\pi}$",
+                "r_rb": r"$r_{rb}$", "α": r"$\alpha$", "ω_t": r"$\omega_t$"}
+
+
+def fmt_p(p: float) -> str:
+    """APA p value: '.023', '< .001', '> .999'; '' for NaN."""
+    if p is None or not math.isfinite(p):
+        return ""
+    if p < 0.001:
+        return "< .001"
+    s = f"{p:.3f}"
+    if s == "1.000":
+        return "> .999"
+    return s.lstrip("0") if s.startswith("0") else s
+
+
+def fmt_num(x: float, decimals: int = 2, bounded: bool = False) -> str:
+    """A number with ``decimals`` decimals; no leading zero when ``bounded`` (|x| <= 1 by definition)."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return ""
+    s = f"{x:.{decimals}f}"
+    if bounded:
+        s = s.replace("0.", ".", 1) if s.startswith(("0.", "-0.")) else s
+    return "−" + s[1:] if s.startswith("-") else s
+
+
+def _ci(lo: float, hi: float, decimals: int, bounded: bool) -> str:
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return ""
+    return f"[{fmt_num(lo, decimals, bounded)}, {fmt_num(hi, decimals, bounded)}]"
+
+
+def hypotheses_display(h: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """Display table of hypotheses.csv: Claim, Hypothesis, Test, Statistic, p, p (adj.), Effect size [95% CI], n, Verdict."""
+    rows = []
+    for r in h.itertuples(index=False):
+        sym = STAT_SYMBOL.get(r.statistic_name, r.statistic_name)
+        if math.isfinite(r.statistic):
+            df = f"({r.df:g})" if math.isfinite(r.df) else ""
+            if r.statistic_name in ("successes", "V", "W", "S"):  # rank sums: whole or half numbers
+                places = 0 if float(r.statistic).is_integer() else (1 if float(2 * r.statistic).is_integer() else decimals)
+            else:
+                places = decimals
+            stat = f"{sym}{df} = {fmt_num(r.statistic, places)}"
+        else:
+            stat = "(combined)"
+        bounded = r.effect_size_name in BOUNDED
+        es = (f"{EFFECT_SYMBOL.get(r.effect_size_name, r.effect_size_name)} = "
+              f"{fmt_num(r.effect_size, decimals, bounded)} {_ci(r.ci_low, r.ci_high, decimals, bounded)}").strip()
+        star = "*" if r.primary else ""
+        rows.append({"Claim": r.claim, "Hypothesis": f"{r.hypothesis}{star}", "Test": r.test.replace("_", " "),
+                     "Statistic": stat, "p": fmt_p(r.p), "p (adj.)": fmt_p(r.p_adjusted),
+                     "Effect size [95% CI]": es, "n": str(int(r.n)), "Verdict": r.verdict})
+    return pd.DataFrame(rows)
+
+
+def reliability_display(rel: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """Display table of reliability.csv: Scale, k, n, α [95% CI], ω_t."""
+    return pd.DataFrame([{"Scale": r.scale, "k": str(int(r.n_items)), "n": str(int(r.n)),
+                          "α [95% CI]": f"{fmt_num(r.alpha, decimals, True)} {_ci(r.alpha_ci_low, r.alpha_ci_high, decimals, True)}",
+                          "ω_t": fmt_num(r.omega_total, decimals, True)} for r in rel.itertuples(index=False)])
+
+
+def descriptives_display(d: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """Display table of descriptives.csv: Variable, n, M, SD, Mdn, IQR, % agree, % disagree."""
+    return pd.DataFrame([{"Variable": r.variable + (" (scale)" if r.kind == "scale" else ""), "n": str(int(r.n)),
+                          "M": fmt_num(r.mean, decimals), "SD": fmt_num(r.sd, decimals),
+                          "Mdn": fmt_num(r.median, decimals), "IQR": fmt_num(r.iqr, decimals),
+                          "% agree": fmt_num(r.pct_agree, 1), "% disagree": fmt_num(r.pct_disagree, 1)}
+                         for r in d.itertuples(index=False)])
+
+
+def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
+    """Display table of flow.csv: Step, Rule, Removed, Remaining."""
+    return pd.DataFrame([{"Step": r.step, "Rule": r.reason, "Removed": str(int(r.n_removed)),
+                          "Remaining": str(int(r.n_remaining))} for r in flow.itertuples(index=False)])
+
+
+def to_markdown(table: pd.DataFrame, number: int, title: str, note: str = "") -> str:
+    """Pipe table with an APA heading ('**Table n**', italic title) and a note."""
+    cols = list(table.columns)
+    align = [":---" if not _numeric_column(table[c]) else "---:" for c in cols]
+    lines = [f"**Table {number}**", "", f"*{title}*", "", "| " + " | ".join(cols) + " |", "|" + "|".join(align) + "|"]
+    for row in table.itertuples(index=False):
+        lines.append("| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |")
+    if note:
+        lines += ["", f"*Note.* {note}"]
+    return "\n".join(lines) + "\n"
+
+
+def _numeric_column(values: pd.Series) -> bool:
+    """True if every non-empty cell starts like a number (then the column is right-aligned)."""
+    cells = [str(v).strip() for v in values if str(v).strip()]
+    return bool(cells) and all(c[0].isdigit() or c[0] in ".−-<>[" for c in cells)
+
+
+def _tex_escape(s: str) -> str:
+    out = str(s)
+    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
+                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
+        out = out.replace(a, b)
+    out = out.replace("−", "$-$").replace("< ", "$<$ ").replace("> ", "$>$ ")
+    for sym, tex in sorted(LATEX_SYMBOL.items(), key=lambda kv: -len(kv[0])):
+        out = out.replace(_plain(sym), tex)
+    return out
+
+
+def _plain(sym: str) -> str:
+    return sym.replace("_", r"\_")
+
+
+def to_latex(table: pd.DataFrame, number: int, title: str, label: str, note: str = "") -> str:
+    """booktabs table with APA caption and a note."""
+    cols = list(table.columns)
+    spec = "".join("r" if _numeric_column(table[c]) else "l" for c in cols)
+    lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{\textit{{{_tex_escape(title)}}}}}",
+             rf"\label{{tab:{label}}}", rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
+             " & ".join(_tex_escape(c) for c in cols) + r" \\", r"\midrule"]
+    for row in table.itertuples(index=False):
+        lines.append(" & ".join(_tex_escape(v) for v in row) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    if note:
+        lines.append(rf"\par\smallskip\parbox{{\linewidth}}{{\footnotesize\textit{{Note.}} {_tex_escape(note)}}}")
+    lines.append(r"\end{table}")
+    return "\n".join(lines) + "\n"
