@@ -120,3 +120,10 @@ def test_wave_defaults_to_the_first_and_rejects_unknown():
     assert wave({"waves": {"b": {}, "a": {}}}) == "a"
     with pytest.raises(InputError, match=r"'wave' is 'c'"):
         wave({"waves": {"a": {}}, "integration": {"wave": "c"}})
+
+
+def test_a_holding_contrast_below_the_thresholds_is_partial_evidence():
+    # survival beats growth clearly but stays under min_share: partial, not absent
+    s = summary({"P1": {"survival": 1, "growth": 0, "other": 30}, "P2": {"survival": 1, "other": 30}})
+    direction, reason = fit.qualitative_direction("C1", ["survival", "growth"], s, CONTRAST, RULES)
+    assert direction == "partial" and "'survival' > 'growth'" in reason

@@ -142,9 +142,9 @@ def test_unknown_multi_select_choice(tmp_path):
 
 def test_repeated_respondent_id(tmp_path):
     p = make_export(tmp_path)
-    first = next(csv.reader(p.open()))  # header
-    rows = list(csv.reader(p.open()))
-    rid = rows[3][first.index(CB.id_column)]
+    with p.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    rid = rows[3][rows[0].index(CB.id_column)]
     p = set_cell(p, 10, CB.id_column, rid)
     raises(p, "qualtrics", "row 10", f"column '{CB.id_column}'", f"repeated respondent id '{rid}'", "row 4 has the same id")
 

@@ -35,7 +35,6 @@ ITEMS = [it for c in ("survival", "growth") for it in CB.constructs[c]["items"]]
 
 def c1_test():
     plan = load_plan(ROOT / "config" / "analysis.yaml", CB, list(CB.constructs) + [it["id"] for it in CB.items])
-    plan.codebook = CB
     h = next(h for h in plan.hypotheses if h["claim"] == "C1" and h["primary"])
     assert h["test"] not in ("all_of", "any_of"), "simulate the components of a combined C1 test instead"
     return plan, h

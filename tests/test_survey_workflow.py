@@ -55,7 +55,8 @@ def test_every_wave_gets_its_survey_outputs(work):
 @pytest.mark.slow
 def test_a_bad_export_stops_the_run_with_a_readable_message(work):
     path = work / "data/raw/survey/wave2/export.csv"
-    rows = list(csv.reader(path.open()))
+    with path.open(newline="") as fh:
+        rows = list(csv.reader(fh))
     rows[5][rows[0].index("Q20_4")] = "9"
     with path.open("w", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)

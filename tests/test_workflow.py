@@ -28,15 +28,24 @@ def test_every_rule_has_a_log_and_the_dag_builds():
     assert "all" in rules and len(rules) > 10
 
 
-def test_readme_diagram_names_only_real_rules():
+def test_readme_diagram_is_the_current_rulegraph():
+    """The README's Mermaid DAG is regenerated from `snakemake --rulegraph` (python -m upskilling.dag)."""
+    from upskilling.dag import current_rulegraph, to_mermaid
+
     text = (ROOT / "README.md").read_text()
-    mermaid = re.search(r"```mermaid\n(.*?)```", text, re.S).group(1)
-    names = set(re.findall(r"\b([a-z][a-z0-9_]+)\b", mermaid)) - {
-        "flowchart", "lr", "subgraph", "end", "survey", "interviews", "integration", "per", "wave"}
-    proc = _snakemake("--list-rules")
-    rules = set(proc.stdout.split())
-    missing = sorted(names - rules)
-    assert not missing, f"README diagram names rules that do not exist: {missing}"
+    block = re.search(r"```mermaid\n(.*?)```", text, re.S)
+    assert block, "README has no mermaid block"
+    expected = to_mermaid(current_rulegraph(str(ROOT)))
+    assert block.group(1) == expected, "README diagram is stale: paste `python -m upskilling.dag` into it"
+
+
+def test_rulegraph_to_mermaid_keeps_edges_and_drops_all():
+    from upskilling.dag import to_mermaid
+
+    dot = '0[label = "all"];\n1[label = "survey_clean"];\n2[label = "survey_tables"];\n1 -> 2\n2 -> 0\n'
+    out = to_mermaid(dot)
+    assert "survey_clean --> survey_tables" in out
+    assert " all" not in out and "--> all" not in out
 
 
 def test_config_typo_fails_before_any_job(tmp_path):

@@ -23,8 +23,8 @@ def caveats(reliability: pd.DataFrame, hypotheses: pd.DataFrame, validation: dic
     Kinds: ``low_alpha`` (a scale's alpha < min_alpha), ``small_n`` (a test on n < min_n),
     ``few_interviewees``, ``unstable_themes`` (mean pairwise ARI across seeds < min_stability_ari),
     ``low_agreement`` (kappa with the human coding < min_kappa), ``weak_theme`` (per-theme F1 <
-    min_theme_f1), ``outliers`` (outlier share after reduction > max_outlier_share),
-    ``low_coherence`` (NPMI < min_coherence), ``discordance`` (strands disagree on a claim),
+    min_theme_f1; the catch-all 'other' is not checked), ``outliers`` (outlier share after
+    reduction > max_outlier_share), ``low_coherence`` (NPMI < min_coherence), ``discordance`` (strands disagree on a claim),
     ``missing_metric`` (a validation metric is absent, so it could not be checked).
     """
     t = thresholds
@@ -68,6 +68,8 @@ def caveats(reliability: pd.DataFrame, hypotheses: pd.DataFrame, validation: dic
         elif (v < th) if op == "<" else (v > th):
             add(kind, subject, v, th, msg.format(v=v, th=th))
     for theme, m in sorted((validation.get("per_theme") or {}).items()):
+        if theme == "other":  # the catch-all, not a theme of the study
+            continue
         f1 = m.get("f1") if isinstance(m, dict) else None
         if not _bad(f1) and f1 < t["min_theme_f1"]:
             add("weak_theme", theme, f1, t["min_theme_f1"],

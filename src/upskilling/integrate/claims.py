@@ -36,7 +36,8 @@ def build(paths: dict, config: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(claims, linked interviewees) from the upstream files."""
     d = load(paths, config)
     cb = d["codebook"]
-    linked = joint.link_interviewees(d["roster"], d["scored"], d["prevalence"], list(cb.constructs))
+    linked = joint.link_interviewees(d["roster"], d["scored"], d["prevalence"], list(cb.constructs),
+                                     [*d["themes"]["theme"], "other"])
     claims = joint.build_claims(d["hypotheses"], d["themes"], d["prevalence"], d["quotes"], linked,
                                 d["settings"], cb.construct_labels())
     return claims, linked

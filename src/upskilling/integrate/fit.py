@@ -70,8 +70,9 @@ def qualitative_direction(claim: str, claim_themes: list[str], summary: pd.DataF
       least ``min_difference``);
     - ``supports``: every required theme is prevalent and every contrast holds (the theme's share
       exceeds the counter-theme's by at least ``min_difference``);
-    - ``partial``: at least one required theme is prevalent (or contrasts tie);
-    - ``absent``: no required theme is prevalent.
+    - ``partial``: at least one required theme is prevalent, or every contrast holds although its
+      theme falls short of the prevalence thresholds;
+    - ``absent``: no required theme is prevalent and no contrast holds.
     """
     mine = [c for c in contrasts if c["claim"] == claim]
     counter = {c["over"] for c in mine}
@@ -103,6 +104,9 @@ def qualitative_direction(claim: str, claim_themes: list[str], summary: pd.DataF
         if not holds:
             why += "; contrast within the tie margin"
         return "partial", why
+    if mine and holds:
+        extra = "; ".join(f"'{c['theme']}' > '{c['over']}' ({share[c['over']]:.0%})" for c in mine)
+        return "partial", f"no claim theme prevalent ({listed}), but {extra}"
     return "absent", f"no claim theme prevalent ({listed})"
 
 

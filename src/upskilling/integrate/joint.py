@@ -77,15 +77,18 @@ def pick_quotes(quotes: pd.DataFrame, themes: list[str], k: int) -> list[dict]:
 
 
 def link_interviewees(roster: pd.DataFrame | None, scored: pd.DataFrame, prevalence: pd.DataFrame,
-                      constructs: list[str]) -> pd.DataFrame:
+                      constructs: list[str], theme_order: list[str] | None = None) -> pd.DataFrame:
     """Interviewees' survey scores beside their theme shares.
 
     Returns one row per interviewee: ``participant_id, respondent_id, in_survey`` (the response
     survived the survey's exclusions), one column per construct (scale mean, NaN when not in the
-    survey) and one column ``share_<theme>`` per theme (share of the participant's segments).
+    survey) and one column ``share_<theme>`` per theme (share of the participant's segments), themes
+    in ``theme_order`` first.
     """
     shares = prevalence.pivot_table(index="participant_id", columns="theme", values="share",
                                     aggfunc="sum", fill_value=0.0)
+    order = [t for t in (theme_order or []) if t in shares.columns]
+    shares = shares[order + sorted(set(shares.columns) - set(order))]
     shares.columns = [f"share_{c}" for c in shares.columns]
     people = pd.DataFrame({"participant_id": sorted(prevalence["participant_id"].unique())})
     if roster is not None:

@@ -172,12 +172,19 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
     stability = validation.get("stability") or {}
     val_rows.insert(2, {"label": "Stability across seeds (mean pairwise ARI)",
                         "value": stability.get("mean_pairwise_ari")})
+    kos = validation.get("kappa_over_seeds") or {}
+    if kos.get("mean") is not None:
+        val_rows.insert(1, {"label": f"Kappa across {kos.get('n_runs', '')} seeds: mean [min, max]",
+                            "value": f"{fmt.num(kos['mean'], 3)} [{fmt.num(kos.get('min'), 3)}, "
+                                     f"{fmt.num(kos.get('max'), 3)}]"})
     for v in val_rows:
         x = v["value"]
-        v["value"] = "\u2013" if x is None else (str(x) if isinstance(x, int) else fmt.num(x, 3))
+        v["value"] = "\u2013" if x is None else (str(x) if isinstance(x, (int, str)) else fmt.num(x, 3))
     per_theme = [{"theme": t, "label": theme_label.get(t, t), **{k: fmt.num(m.get(k), 2) if k != "support"
                                                                   else m.get(k) for k in ("precision", "recall", "f1", "support")}}
-                 for t, m in sorted((validation.get("per_theme") or {}).items())]
+                 for t, m in sorted((validation.get("per_theme") or {}).items(),
+                                    key=lambda kv: (list(theme_label).index(kv[0]) if kv[0] in theme_label
+                                                    else len(theme_label), kv[0]))]
 
     joint_figure = figure("joint_display")
     interview_figures = [f for f in (figure("topic_keywords"), figure("theme_prevalence_by_participant")) if f]

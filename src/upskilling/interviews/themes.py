@@ -1,12 +1,15 @@
 """Themes of the qualitative codebook: their embeddings, the topic-to-theme map, theme prevalence.
 
 A theme is represented in embedding space by the normalised mean of the embeddings of its description
-texts (:func:`theme_texts`): by default the label with the definition, and each seed word on its own.
+texts (:func:`theme_texts`): by default the label with the definition, each clause of the definition and
+each seed word on its own.
 A topic is mapped to the theme most similar (cosine) to the topic's centroid, or to ``other`` when the
 best similarity is below ``min_similarity``. Only config/themes.yaml and the segment embeddings are
 used: the human coding never enters here.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -28,11 +31,17 @@ def load_themes(path) -> list[dict]:
     return data["themes"]
 
 
-def theme_texts(theme: dict, mode: str = "definition+seeds") -> list[str]:
+def definition_clauses(definition: str) -> list[str]:
+    """The definition cut at ``: ; , .`` into phrases of two or more words."""
+    return [p.strip() for p in re.split(r"[:;,.]", definition) if len(p.split()) >= 2]
+
+
+def theme_texts(theme: dict, mode: str = "clauses+seeds") -> list[str]:
     """Texts whose embeddings are averaged into the theme vector.
 
     ``definition``        ``"<label>: <definition>"``
     ``definition+seeds``  that, plus each seed word / phrase on its own
+    ``clauses+seeds``     that, plus each clause of the definition and each seed word on its own
     ``joined``            one text ``"<label>: <definition> Typical words: a, b, c."``
     """
     head = f"{theme['label']}: {theme['definition']}"
@@ -40,10 +49,12 @@ def theme_texts(theme: dict, mode: str = "definition+seeds") -> list[str]:
         return [head]
     if mode == "definition+seeds":
         return [head] + list(theme["seed_words"])
+    if mode == "clauses+seeds":
+        return [head] + definition_clauses(theme["definition"]) + list(theme["seed_words"])
     if mode == "joined":
         return [f"{head} Typical words: {', '.join(theme['seed_words'])}."]
-    raise InputError(f"config/config.yaml: key 'interviews.themes.text': unknown mode {mode!r}; "
-                     f"use definition, definition+seeds or joined")
+    raise InputError(f"config/config.yaml: key 'interviews.theme_vectors.text': unknown mode {mode!r}; "
+                     f"use clauses+seeds, definition+seeds, definition or joined")
 
 
 def zeroshot_text(theme: dict) -> str:
@@ -56,18 +67,19 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms == 0, 1, norms)
 
 
-def theme_vectors(themes: list[dict], encode, mode: str = "definition+seeds",
-                  definition_weight: float = 0.5) -> np.ndarray:
+def theme_vectors(themes: list[dict], encode, mode: str = "clauses+seeds",
+                  definition_weight: float | None = None) -> np.ndarray:
     """Unit-length theme vectors, one row per theme (order of ``themes``).
 
-    ``encode(list_of_texts) -> array``. With ``definition+seeds`` the definition gets weight
-    ``definition_weight`` and the seed words share the rest equally.
+    ``encode(list_of_texts) -> array``. The vector is the normalised mean of the unit-length
+    embeddings of :func:`theme_texts`; with ``definition_weight`` set, the full definition gets that
+    weight and the other texts share the rest equally (``None``: all texts weigh the same).
     """
     rows = []
     for theme in themes:
         texts = theme_texts(theme, mode)
         vecs = _unit(np.asarray(encode(texts), dtype=np.float64))
-        if mode == "definition+seeds" and len(texts) > 1:
+        if definition_weight is not None and len(texts) > 1:
             weights = np.r_[definition_weight, np.full(len(texts) - 1, (1 - definition_weight) / (len(texts) - 1))]
         else:
             weights = np.full(len(texts), 1 / len(texts))

@@ -115,12 +115,13 @@ class TopicFit:
 
 
 def _theme_backend(embedding_model, fixed: dict):
-    """A BERTopic embedding backend that returns the theme vectors for the zero-shot theme texts.
+    """A BERTopic embedding backend that answers known texts from ``fixed`` and embeds only the rest.
 
-    BERTopic embeds ``zeroshot_topic_list`` with its embedding model; the theme vectors of
-    :func:`themes.theme_vectors` (definition and seed words averaged) represent a theme better than one
-    embedded text, so the backend answers those texts from ``fixed`` and delegates everything else
-    (KeyBERTInspired's words and documents) to the SentenceTransformer.
+    ``fixed`` maps the zero-shot theme texts to the theme vectors of :func:`themes.theme_vectors`
+    (definition and seed words averaged represent a theme better than one embedded text) and every
+    segment text to its precomputed embedding, so BERTopic never embeds a segment again
+    (KeyBERTInspired asks for its representative documents); only KeyBERT's candidate words go to the
+    SentenceTransformer.
     """
     from bertopic.backend import BaseEmbedder
     from bertopic.backend._sentencetransformers import SentenceTransformerBackend
@@ -194,6 +195,7 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
     if embeddings.shape[0] != n:
         raise InputError(f"embeddings.npy: {embeddings.shape[0]} rows for {n} segments; re-run the embedding rule")
     params = scaled_params(n, cfg)
+    raw_embeddings = embeddings
     embeddings = center_embeddings(embeddings, groups, cfg["center"])
     random.seed(seed)
     np.random.seed(seed % (2**32))
@@ -203,11 +205,12 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
         raise InputError(f"interviews.topics.guidance is '{cfg['guidance']}' but no embedding model was given")
     backend = None
     if embedding_model is not None:
-        texts_of = [zeroshot_text(t) for t in themes]
-        backend = _theme_backend(embedding_model, dict(zip(texts_of, theme_matrix.astype(np.float32))))
+        fixed = dict(zip(texts, np.asarray(raw_embeddings, dtype=np.float32)))
+        fixed.update(zip([zeroshot_text(t) for t in themes], theme_matrix.astype(np.float32)))
+        backend = _theme_backend(embedding_model, fixed)
     model, vectorizer, keybert = _build(params, cfg, seed, backend, zeroshot_list, seed_list)
-    if not representations:
-        model.representation_model = None
+    # KeyBERT keywords are computed once, on the final assignment (update_topics below)
+    model.representation_model = None
     start = time.perf_counter()
     try:
         topics, _ = model.fit_transform(list(texts), embeddings.copy())  # guided mode edits in place
@@ -226,11 +229,11 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
         topics = np.asarray(model.reduce_outliers(list(texts), topics.tolist(), strategy=cfg["outliers"]["strategy"],
                                                   embeddings=embeddings, threshold=cfg["outliers"]["threshold"]),
                             dtype=int)
-        if representations:
-            model.update_topics(list(texts), topics=topics.tolist(), vectorizer_model=vectorizer,
-                                representation_model={"KeyBERT": keybert}, top_n_words=cfg["top_n_words"])
-        else:
-            model.topics_ = topics.tolist()
+    if representations and n_clusters > 0:
+        model.update_topics(list(texts), topics=topics.tolist(), vectorizer_model=vectorizer,
+                            representation_model={"KeyBERT": keybert}, top_n_words=cfg["top_n_words"])
+    else:
+        model.topics_ = topics.tolist()
     share_after = float(np.mean(topics == -1))
     ids, cents = topic_centroids(embeddings, topics)
     theme_ids = [t["id"] for t in themes]

@@ -6,6 +6,7 @@ Rules (``survey.exclusions`` in config/config.yaml; each can be switched off wit
 consent            the consent answer is not one of the codebook's ``screening.consent.keep``
 freelancer         the freelancing answer is not one of ``screening.freelancer.keep``
 unfinished         ``Finished`` is False (if ``require_finished``) or Progress < ``min_progress``
+                   (a blank Progress counts as 0)
 attention          more than ``max_failed`` attention checks answered wrongly (blank = wrong)
 speeders           duration < ``min_share_of_median`` x the median duration of the respondents
                    still in the sample at this step (missing duration: kept)

@@ -18,8 +18,7 @@ from . import stats_counts as sc
 from . import stats_ordinal as so
 from . import stats_rank as sr
 from . import verdict as vd
-from .codebook import Codebook
-from .plan import COMBINATORS, Plan
+from .plan import COMBINATORS, Plan, scale_item
 from .result import TestResult
 
 log = get_logger("survey")
@@ -71,8 +70,7 @@ def run_test(h: dict, scored: pd.DataFrame, plan: Plan) -> tuple[TestResult, str
         return sc.binomial(k, x.size, h["p0"], alt, level), f"{v['x']} {h['success']['op']} {shown} (p0 = {_fmt(h['p0'])})"
     if t == "chisq_gof":
         x = _num(scored, v["x"])
-        from .plan import _scale_item  # codes of the scale, in codebook order
-        item = _scale_item(plan.codebook, v["x"])
+        item = scale_item(plan.codebook, v["x"])  # codes of the scale, in codebook order
         codes = [float(c) for c in plan.codebook.scale_of(item)["codes"]] if item else sorted(np.unique(x[np.isfinite(x)]))
         counts = [int((x == c).sum()) for c in codes]
         exp = h.get("expected", [1.0] * len(codes))
@@ -115,9 +113,8 @@ def _row(h: dict, res: TestResult, variables: str, **over) -> dict:
     return row
 
 
-def run_plan(scored: pd.DataFrame, plan: Plan, cb: Codebook) -> pd.DataFrame:
+def run_plan(scored: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Run every hypothesis of ``plan`` on ``scored``; returns hypotheses.csv as a DataFrame (:data:`COLUMNS`)."""
-    plan.codebook = cb
     rows: list[dict] = []
     combos: list[dict] = []
     for h in plan.hypotheses:

@@ -37,10 +37,11 @@ COMBINATORS = {"all_of", "any_of"}
 
 class Plan:
     """A resolved plan: ``hypotheses`` (list of dicts with defaults filled), ``families``
-    (name -> correction), ``methods``, ``defaults``, ``path``."""
+    (name -> correction), ``methods``, ``defaults``, ``path`` and the ``codebook`` it was resolved with."""
 
-    def __init__(self, path: str, data: dict, hypotheses: list[dict]):
+    def __init__(self, path: str, data: dict, hypotheses: list[dict], codebook: Codebook):
         self.path = path
+        self.codebook = codebook
         self.data = data
         self.defaults = data["defaults"]
         self.methods = data["methods"]
@@ -52,7 +53,7 @@ def _where(path: str, i: int, h: dict) -> str:
     return f"{path}: hypotheses[{i}] (id '{h.get('id', '?')}')"
 
 
-def _scale_item(cb: Codebook, var: str) -> str | None:
+def scale_item(cb: Codebook, var: str) -> str | None:
     """The item whose scale defines labels / midpoint of ``var`` (an item or a construct), or None."""
     if var in cb.constructs:
         return cb.constructs[var]["items"][0]
@@ -65,7 +66,7 @@ def resolve_value(value, var: str, cb: Codebook, where: str):
     """A number stays; 'midpoint' becomes the scale midpoint of ``var``; a label becomes its code."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    item = _scale_item(cb, var)
+    item = scale_item(cb, var)
     if item is None:
         raise InputError(f"{where}: '{value}' needs a response scale but '{var}' has none; give a number")
     if fold(value) == "midpoint":
@@ -144,7 +145,7 @@ def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
         if not primaries[claim]:
             raise InputError(f"{src}: claim {claim} has no primary hypothesis; mark the one that decides the "
                              "claim's verdict with primary: true")
-    return Plan(src, data, out)
+    return Plan(src, data, out, cb)
 
 
 def _test_params(h: dict, test: str, cb: Codebook, data: dict, where: str) -> None:
@@ -173,7 +174,7 @@ def _test_params(h: dict, test: str, cb: Codebook, data: dict, where: str) -> No
     if test == "friedman" and "posthoc" in h and h["posthoc"]["family"] not in data["families"]:
         raise InputError(f"{where}: posthoc.family '{h['posthoc']['family']}' is not defined under families; add it")
     if test == "chisq_gof" and "expected" in h:
-        item = _scale_item(cb, v["x"])
+        item = scale_item(cb, v["x"])
         k = len(cb.scale_of(item)["codes"]) if item else None
         if k is None or len(h["expected"]) != k:
             raise InputError(f"{where}: expected has {len(h['expected'])} probabilities; give one per code of the "

@@ -13,15 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from . import descriptives as ds
-from . import exclusions as ex
-from . import hypotheses as hy
-from . import reliability as rl
-from . import scoring as scr
-from . import tables as tb
 from .codebook import Codebook, load_codebook
-from .io import read_export
-from .plan import load_plan
+
+# The statistics modules are imported inside the functions that need them: each Snakemake job then
+# loads only its own dependencies (scipy, statsmodels and pingouin take seconds to import).
 
 
 def _codebook(cb: str | Path | Codebook) -> Codebook:
@@ -34,6 +29,10 @@ def clean(export: str | Path, fmt: str, codebook: str | Path | Codebook, setting
     Returns ``(scored, flow, excluded)`` as documented in :func:`.scoring.score` and
     :func:`.exclusions.apply_exclusions`.
     """
+    from . import exclusions as ex
+    from . import scoring as scr
+    from .io import read_export
+
     cb = _codebook(codebook)
     grids = settings["exclusions"]["straightliners"]["grids"]
     for g in grids:
@@ -56,12 +55,16 @@ def read_scored(path: str | Path) -> pd.DataFrame:
 
 def reliability(scored: pd.DataFrame, codebook: str | Path | Codebook, settings: dict):
     """Reliability of every multi-item construct: ``(reliability, reliability_items)``."""
+    from . import reliability as rl
+
     cb = _codebook(codebook)
     return rl.reliability_tables(scored, cb.construct_items(), settings["reliability"]["ci_level"])
 
 
 def descriptives(scored: pd.DataFrame, codebook: str | Path | Codebook, settings: dict):
     """``(descriptives, frequencies)`` of the scored table."""
+    from . import descriptives as ds
+
     cb = _codebook(codebook)
     extra = settings["descriptives"]["extra_items"]
     for item in extra:
@@ -73,14 +76,19 @@ def descriptives(scored: pd.DataFrame, codebook: str | Path | Codebook, settings
 
 def hypotheses(scored: pd.DataFrame, codebook: str | Path | Codebook, analysis: str | Path) -> pd.DataFrame:
     """Run the analysis plan on the scored table (hypotheses.csv)."""
+    from . import hypotheses as hy
+    from .plan import load_plan
+
     cb = _codebook(codebook)
     plan = load_plan(analysis, cb, list(scored.columns))
-    return hy.run_plan(scored, plan, cb)
+    return hy.run_plan(scored, plan)
 
 
 def tables(flow: pd.DataFrame, rel: pd.DataFrame, desc: pd.DataFrame, hyp: pd.DataFrame, wave: str,
            decimals: int = 2) -> dict[str, tuple[str, str]]:
     """APA tables ``{name: (markdown, latex)}`` for flow, reliability, descriptives and hypotheses."""
+    from . import tables as tb
+
     specs = [
         ("flow", tb.flow_display(flow), f"Participant flow through the exclusion rules ({wave})",
          "Each response is removed by the first rule it fails; rules run in the order shown."),

@@ -23,11 +23,12 @@ def topic_keywords(topics: pd.DataFrame, theme_order: list[str], labels: dict[st
     ax.barh(y, t["size"], color=[colours[th] for th in t["theme"]], edgecolor="white")
     xmax = float(t["size"].max()) if len(t) else 1.0
     for yi, r in zip(y, t.to_dict("records")):
-        words = ", ".join([w.strip() for w in str(r["keywords"]).split(",")][:k])
+        raw = str(r["keywords"])
+        words = ", ".join([w.strip() for w in raw.split(";" if ";" in raw else ",") if w.strip()][:k])
         ax.text(r["size"] + 0.01 * xmax, yi, words, va="center", fontsize=7.5)
     ax.set_yticks(y, [f"{labels.get(th, th)} \u00b7 topic {int(tp)}" for th, tp in zip(t["theme"], t["topic"])],
                   fontsize=7.5)
-    ax.set_xlim(0, xmax * 2.6)
+    ax.set_xlim(0, xmax * 2.2)
     ax.set_xlabel("Segments in topic")
     ax.set_title(f"Topics and their keywords, grouped by theme ({len(t)} topics; {outliers} outlier segments "
                  "not shown)", loc="left")
