@@ -1,6 +1,15 @@
 # Survey stage, per wave: import + exclusions + scoring, reliability, descriptives, hypothesis tests,
 # APA tables. Logic in src/upskilling/survey/ (entry points in upskilling.survey.stage); each script
 # calls one of them. Uses WAVES and wave_spec() from rules/common.smk.
+# Each wave's settings are the top-level `survey:` section with the wave's own `settings:` merged over
+# it, validated here (before any job runs); reader options (format, sep, missing_values) per wave.
+from upskilling.survey.settings import reader_options as _survey_reader
+from upskilling.survey.settings import wave_settings as _survey_wave_settings
+
+try:
+    SURVEY_SETTINGS = {w: _survey_wave_settings(config, w) for w in WAVES}
+except InputError as exc:
+    raise WorkflowError(f"Invalid configuration: {exc}") from None
 
 SURVEY_TABLES = ["flow", "reliability", "descriptives", "hypotheses"]
 
@@ -35,8 +44,8 @@ rule survey_clean:
         ),
         excluded="results/survey/{wave}/excluded.csv",
     params:
-        fmt=lambda wc: wave_spec(wc.wave).get("format", "qualtrics"),
-        settings=config["survey"],
+        reader=lambda wc: _survey_reader(config, wc.wave),
+        settings=lambda wc: SURVEY_SETTINGS[wc.wave],
     log:
         "logs/survey/{wave}/clean.log",
     conda:
@@ -58,7 +67,7 @@ rule survey_reliability:
         ),
         item_table="results/survey/{wave}/reliability_items.csv",
     params:
-        settings=config["survey"],
+        settings=lambda wc: SURVEY_SETTINGS[wc.wave],
     log:
         "logs/survey/{wave}/reliability.log",
     conda:
@@ -80,7 +89,7 @@ rule survey_descriptives:
         ),
         frequencies="results/survey/{wave}/frequencies.csv",
     params:
-        settings=config["survey"],
+        settings=lambda wc: SURVEY_SETTINGS[wc.wave],
     log:
         "logs/survey/{wave}/descriptives.log",
     conda:
@@ -128,7 +137,7 @@ rule survey_tables:
         latex=[f"results/survey/{{wave}}/{name}.tex" for name in SURVEY_TABLES],
     params:
         names=SURVEY_TABLES,
-        decimals=config["survey"]["tables"]["decimals"],
+        decimals=lambda wc: SURVEY_SETTINGS[wc.wave]["tables"]["decimals"],
     log:
         "logs/survey/{wave}/tables.log",
     conda:

@@ -3,8 +3,10 @@ from upskilling import logs
 from upskilling.survey import stage
 
 log = logs.setup(snakemake, "survey")
-scored, flow, excluded = stage.clean(snakemake.input.export, snakemake.params.fmt, snakemake.input.codebook,
-                                     snakemake.params.settings)
+reader = snakemake.params.reader
+scored, flow, excluded = stage.clean(snakemake.input.export, reader["format"], snakemake.input.codebook,
+                                     snakemake.params.settings, sep=reader["sep"],
+                                     missing_values=reader["missing_values"])
 scored.to_csv(snakemake.output.scored, index=False)
 flow.to_csv(snakemake.output.flow, index=False)
 excluded.to_csv(snakemake.output.excluded, index=False)

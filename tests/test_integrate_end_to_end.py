@@ -3,6 +3,7 @@ verdicts, numbers, figures and quotes (checked in headless Chromium), the execut
 output for every code cell, the .qdpx validates and round-trips, and reversing the survival and growth
 items of the raw export changes C1's row in the joint display and in the report, with no other edit."""
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -60,6 +61,12 @@ def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("e2e")
     default = base / "default"
     shutil.copytree(REPO, default, ignore=IGNORE, symlinks=True)
+    # the integration outputs are always remade by the code under test (upstream results, if any, are reused)
+    for stale in ("results/claims.csv", "results/claims.md", "results/claims_participants.csv",
+                  "results/report.html", "results/interviews/codebook.qdc", "results/interviews/project.qdpx"):
+        (default / stale).unlink(missing_ok=True)
+    for folder in ("results/figures", "results/notebooks"):
+        shutil.rmtree(default / folder, ignore_errors=True)
     dry = snakemake(default, "-n", "--quiet")
     if dry.returncode != 0:
         pytest.skip(f"the workflow does not parse yet: {(dry.stderr + dry.stdout).strip().splitlines()[-1:]}")
@@ -134,3 +141,26 @@ def test_reversed_items_change_c1_and_only_the_data_changed(runs):
                and "data" not in p.parts and ".snakemake" not in p.parts and "logs" not in p.parts
                and (reversed_ / p.relative_to(default)).read_bytes() != p.read_bytes()]
     assert changed == []
+
+
+def test_no_planted_personal_detail_reaches_the_integration_outputs(runs):
+    """Every text the integration writes comes from the redacted segments and turns."""
+    default, _ = runs
+    pii = pd.read_csv(default / "data/raw/interviews/planted_pii.csv")
+    doc = lhtml.fromstring((default / "results/report.html").read_text(encoding="utf-8"))
+    for img in doc.xpath("//img"):
+        img.attrib.pop("src")  # base64 figures are not text
+    texts = {
+        "report.html": doc.text_content() + " ".join(doc.xpath("//@alt | //@title")),
+        "claims.csv": (default / "results/claims.csv").read_text(encoding="utf-8"),
+        "claims.md": (default / "results/claims.md").read_text(encoding="utf-8"),
+        "project.qdpx": "\n".join(qdpx.read(default / "results/interviews/project.qdpx")["sources"].values()),
+    }
+    for name in ("survey", "interviews", "integration"):
+        nb = nbformat.read(default / f"results/notebooks/{name}.ipynb", as_version=4)
+        texts[f"{name}.ipynb"] = "\n".join(
+            str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+            + str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    for where, text in texts.items():
+        leaked = sorted({str(v) for v in pii["value"] if re.search(rf"(?<!\w){re.escape(str(v))}(?!\w)", text)})
+        assert not leaked, f"{where} contains planted personal details {leaked}"

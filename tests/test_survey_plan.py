@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -79,6 +80,31 @@ def test_changing_alpha_and_correction_changes_the_numbers(scored, tmp_path):
     assert out.loc["H4", "verdict"] == "not supported"
 
 
+def test_derived_variables_and_where_subsets_are_configuration(scored, tmp_path):
+    def change(p):
+        p["derived"] = {"long_timers": {"from": "years_freelancing", "op": "ge", "value": 5},
+                        "writer_or_designer": {"from": "domain", "op": "in",
+                                               "value": ["Writing and editing", "Design"]}}
+        p["hypotheses"] += [
+            {"id": "D1", "claim": "C7", "test": "chisq_independence", "primary": True,
+             "variables": {"x": "long_timers", "y": "writer_or_designer"}},
+            {"id": "D2", "claim": "C7", "test": "pearson", "variables": {"x": "survival", "y": "growth"},
+             "where": [{"variable": "domain", "op": "eq", "value": "Design"},
+                       {"variable": "platform_share", "op": "present"}]},
+        ]
+    out = run(scored, write_plan(tmp_path, change)).set_index("hypothesis")
+    years, domain = scored["years_freelancing"].astype(float), scored["domain"].astype(float)
+    both = years.notna() & domain.notna()
+    assert out.loc["D1", "n"] == both.sum() and out.loc["D1", "df"] == 1
+    design = (domain == 2) & scored["platform_share"].notna() & scored["survival"].notna() & scored["growth"].notna()
+    assert out.loc["D2", "n"] == design.sum() < len(scored)
+    assert out.loc["D2", "variables"] == "survival ~ growth [where domain eq Design & platform_share present]"
+    assert out.loc["D2", "effect_size_name"] == "pearson_r"
+    assert out.loc["D2", "effect_size"] == pytest.approx(
+        np.corrcoef(scored.loc[design, "survival"].astype(float), scored.loc[design, "growth"].astype(float))[0, 1])
+    assert out.loc["H1", "n"] == run(scored, ROOT / "config" / "analysis.yaml").set_index("hypothesis").loc["H1", "n"]
+
+
 BAD = {
     "unknown variable": (lambda p: hyp(p, "H1")["variables"].update(x="survivl"),
                          ["hypotheses[0] (id 'H1')", "variables.x: 'survivl' is not a column"]),
@@ -110,6 +136,22 @@ BAD = {
     "gof expected length": (lambda p: p["hypotheses"].append(
         {"id": "X", "claim": "C1", "test": "chisq_gof", "variables": {"x": "ai_learning_freq"}, "expected": [1, 1]}),
         ["id 'X'", "expected has 2 probabilities; give one per code", "(5)"]),
+    "derived from unknown column": (lambda p: p.update(derived={"old": {"from": "agee", "op": "gt", "value": 40}}),
+                                    ["derived.old.from: 'agee' is not a column"]),
+    "derived name clash": (lambda p: p.update(derived={"survival": {"from": "growth", "op": "gt", "value": 3}}),
+                           ["derived.survival: 'survival' is already a column", "choose another name"]),
+    "derived list op with one value": (lambda p: p.update(derived={"w": {"from": "domain", "op": "in", "value": "Design"}}),
+                                       ["derived.w: op 'in' needs a list as value"]),
+    "where unknown variable": (lambda p: hyp(p, "H1").update(where=[{"variable": "domian", "op": "eq", "value": 1}]),
+                               ["id 'H1'", "where[0].variable: 'domian' is not a column"]),
+    "where present with value": (lambda p: hyp(p, "H1").update(where=[{"variable": "domain", "op": "present", "value": 1}]),
+                                 ["id 'H1'", "where[0]: op 'present' takes no value"]),
+    "where without value": (lambda p: hyp(p, "H1").update(where=[{"variable": "domain", "op": "ne"}]),
+                            ["id 'H1'", "where[0]: op 'ne' needs a value"]),
+    "where label not on scale": (lambda p: hyp(p, "H1").update(where=[{"variable": "domain", "op": "eq", "value": "Desgin"}]),
+                                 ["id 'H1'", "where[0].value: 'Desgin' is not a label"]),
+    "where on a combinator": (lambda p: hyp(p, "H2").update(where=[{"variable": "domain", "op": "present"}]),
+                              ["id 'H2'", "put the conditions on the hypotheses it combines"]),
 }
 
 

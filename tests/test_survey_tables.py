@@ -71,3 +71,18 @@ def test_reliability_and_flow_tables(tables):
     assert "| survival | 4 | 218 | .85 [.81, .88] | .85 |" in out["reliability"][0]
     flow = out["flow"][0]
     assert "| raw | responses in the export | 0 | 300 |" in flow and "| analysed | respondents analysed | 0 | 220 |" in flow
+
+
+@pytest.mark.parametrize("claims, text", [(["C1", "C1", "C2", "C3", "C4", "C5"], "C1-C5"), (["A1", "A2"], "A1, A2"),
+                                          (["C1", "C3", "C4"], "C1, C3, C4"), (["age", "gender", "use"], "age, gender, use")])
+def test_table_title_names_the_plan_claims(claims, text):
+    assert tb.claims_text(claims) == text
+
+
+def test_pearson_rows_use_t_and_r_symbols():
+    import pandas as pd
+    row = {"claim": "A1", "hypothesis": "A1_pearson", "test": "pearson", "statistic": -1.879, "statistic_name": "t",
+           "df": 99.0, "p": 0.0632, "p_adjusted": 0.0632, "effect_size_name": "pearson_r", "effect_size": -0.1856,
+           "ci_low": -0.3677, "ci_high": 0.0102, "n": 101, "verdict": "not supported", "primary": True}
+    shown = tb.hypotheses_display(pd.DataFrame([row])).iloc[0]
+    assert shown["Statistic"] == "t(99) = −1.88" and shown["Effect size [95% CI]"] == "r = −.19 [−.37, .01]"

@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from .errors import InputError
 
@@ -37,7 +38,11 @@ def load_schema(name: str) -> dict:
 
 def _retrieve(uri: str) -> Resource:
     name = uri.rsplit("/", 1)[-1]
-    return Resource.from_contents(load_schema(name))
+    schema = load_schema(name)
+    # Without its own $schema the sub-schema is validated by the caller's (default-filling)
+    # validator class; with it, jsonschema would pick a plain validator and skip the defaults.
+    schema.pop("$schema", None)
+    return Resource.from_contents(schema, default_specification=DRAFT202012)
 
 
 def _extend_with_default(validator_class):

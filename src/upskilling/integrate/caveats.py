@@ -24,8 +24,8 @@ def caveats(reliability: pd.DataFrame, hypotheses: pd.DataFrame, validation: dic
     ``few_interviewees``, ``unstable_themes`` (mean pairwise ARI across seeds < min_stability_ari),
     ``low_agreement`` (kappa with the human coding < min_kappa), ``weak_theme`` (per-theme F1 <
     min_theme_f1; the catch-all 'other' is not checked), ``outliers`` (outlier share after
-    reduction > max_outlier_share), ``low_coherence`` (NPMI < min_coherence), ``discordance`` (strands disagree on a claim),
-    ``missing_metric`` (a validation metric is absent, so it could not be checked).
+    reduction > max_outlier_share), ``low_coherence`` (NPMI < min_coherence), ``discordance``
+    (strands disagree on a claim), ``missing_metric`` (a validation metric is absent, so it could not be checked).
     """
     t = thresholds
     out = []

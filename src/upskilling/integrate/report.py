@@ -148,6 +148,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
         claim_blocks.append({
             **r, "estimate": fmt.estimate(r), "p_fmt": fmt.pvalue(r["p"]), "p_adj_fmt": fmt.pvalue(r["p_adjusted"]),
             "p_sentence": f"{fmt.p_text(r['p'])}, {fmt.p_text(r['p_adjusted'], 'adjusted p')}",
+            "p_deciding": fmt.p_text(r["p_adjusted"]),
             "statistic_fmt": fmt.statistic(r), "tests": tests,
             "test_label": fmt.test_label(r),
             "parts_list": [x for x in str(r.get("parts") or "").split("; ") if x], "quotes": quotes, "figures": figs,
@@ -180,11 +181,12 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
     for v in val_rows:
         x = v["value"]
         v["value"] = "\u2013" if x is None else (str(x) if isinstance(x, (int, str)) else fmt.num(x, 3))
-    per_theme = [{"theme": t, "label": theme_label.get(t, t), **{k: fmt.num(m.get(k), 2) if k != "support"
-                                                                  else m.get(k) for k in ("precision", "recall", "f1", "support")}}
-                 for t, m in sorted((validation.get("per_theme") or {}).items(),
-                                    key=lambda kv: (list(theme_label).index(kv[0]) if kv[0] in theme_label
-                                                    else len(theme_label), kv[0]))]
+    theme_order = list(theme_label)
+    per_theme = []
+    for t, m in sorted((validation.get("per_theme") or {}).items(),
+                       key=lambda kv: (theme_order.index(kv[0]) if kv[0] in theme_order else len(theme_order), kv[0])):
+        per_theme.append({"theme": t, "label": theme_label.get(t, t), "support": m.get("support"),
+                          **{k: fmt.num(m.get(k), 2) for k in ("precision", "recall", "f1")}})
 
     joint_figure = figure("joint_display")
     interview_figures = [f for f in (figure("topic_keywords"), figure("theme_prevalence_by_participant")) if f]

@@ -29,9 +29,20 @@ def write_csv(df: pd.DataFrame, path) -> None:
 
 
 def write_json(obj, path) -> None:
+    """Write JSON; NaN (undefined statistics) becomes null, numpy scalars plain numbers."""
     with _out(path).open("w", encoding="utf-8") as fh:
-        json.dump(obj, fh, indent=2, sort_keys=False, default=_json_default)
+        json.dump(_clean(obj), fh, indent=2, sort_keys=False, default=_json_default, allow_nan=False)
         fh.write("\n")
+
+
+def _clean(obj):
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        return None if np.isnan(obj) else float(obj)
+    return obj
 
 
 def _json_default(o):

@@ -149,7 +149,7 @@ def _build(params: dict, cfg: dict, seed: int, embedding_model, zeroshot_list, s
 
     umap_model = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"],
                       min_dist=params["min_dist"], metric="cosine", init=params["umap_init"],
-                      random_state=seed, low_memory=False)
+                      random_state=seed, n_jobs=1, low_memory=False)  # seeded UMAP runs on one thread
     hdbscan_model = HDBSCAN(min_cluster_size=params["min_cluster_size"], min_samples=params["min_samples"],
                             metric="euclidean", cluster_selection_method=cfg["cluster_selection"],
                             prediction_data=True)
@@ -230,8 +230,10 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
                                                   embeddings=embeddings, threshold=cfg["outliers"]["threshold"]),
                             dtype=int)
     if representations and n_clusters > 0:
+        # KeyBERTInspired embeds candidate words: only with an embedding model
+        aspects = {"KeyBERT": keybert} if backend is not None else None
         model.update_topics(list(texts), topics=topics.tolist(), vectorizer_model=vectorizer,
-                            representation_model={"KeyBERT": keybert}, top_n_words=cfg["top_n_words"])
+                            representation_model=aspects, top_n_words=cfg["top_n_words"])
     else:
         model.topics_ = topics.tolist()
     share_after = float(np.mean(topics == -1))

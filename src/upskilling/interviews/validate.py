@@ -56,10 +56,23 @@ def per_theme_table(truth, predicted, labels: list[str]) -> pd.DataFrame:
                          "n_predicted": [int(pred.get(t, 0)) for t in labels]}, columns=PER_THEME_COLUMNS)
 
 
+def _num(x) -> float | None:
+    """Rounded float, or None where a statistic is undefined (JSON has no NaN)."""
+    x = float(x)
+    return None if np.isnan(x) else round(x, 4)
+
+
+def _kappa(truth, predicted, labels) -> float:
+    # kappa is undefined (NaN) when the two raters share at most one label, e.g. a one-theme run
+    if len(set(truth) | set(predicted)) < 2:
+        return float("nan")
+    return float(cohen_kappa_score(truth, predicted, labels=labels, replace_undefined_by=np.nan))
+
+
 def _agreement(truth, predicted, labels) -> dict:
-    return {"kappa": round(float(cohen_kappa_score(truth, predicted, labels=labels)), 4),
-            "ari": round(float(adjusted_rand_score(truth, predicted)), 4),
-            "accuracy": round(float(np.mean(np.asarray(truth) == np.asarray(predicted))), 4),
+    return {"kappa": _num(_kappa(truth, predicted, labels)),
+            "ari": _num(adjusted_rand_score(truth, predicted)),
+            "accuracy": _num(np.mean(np.asarray(truth) == np.asarray(predicted))),
             "n": int(len(truth))}
 
 
@@ -97,10 +110,9 @@ def agreement(segments: pd.DataFrame, coding: pd.Series, theme_ids: list[str],
         for _, run in stability.groupby("seed"):
             run = run.sort_values("segment_index")
             pred = run["theme"].to_numpy()[coded.to_numpy()]
-            kappas.append(cohen_kappa_score(truth, pred, labels=labels))
-        summary["kappa_over_seeds"] = {"mean": round(float(np.mean(kappas)), 4),
-                                       "min": round(float(np.min(kappas)), 4),
-                                       "max": round(float(np.max(kappas)), 4), "n_runs": len(kappas)}
+            kappas.append(_kappa(truth, pred, labels))
+        summary["kappa_over_seeds"] = {"mean": _num(np.mean(kappas)), "min": _num(np.min(kappas)),
+                                       "max": _num(np.max(kappas)), "n_runs": len(kappas)}
     return summary, per_theme_table(truth, seg["theme"].to_numpy(), labels)
 
 

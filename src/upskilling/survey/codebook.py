@@ -80,6 +80,10 @@ class Codebook:
     def item_for_column(self, column: str) -> dict | None:
         return self.by_column.get(column)
 
+    def has_meta(self, key: str) -> bool:
+        """True if the codebook names a metadata column for ``key`` (meta sections are optional)."""
+        return key in self.meta
+
     def meta_item(self, key: str) -> dict:
         """The item whose export column is ``meta[key]`` (duration, finished, progress, start, duplicate_key)."""
         return self.by_column[self.meta[key]]
@@ -110,6 +114,9 @@ def load_codebook(path: str | Path) -> Codebook:
         if it["type"] == "multi" and any("," in lab for lab in sc["labels"]):
             raise InputError(f"{src}: response_scales.{it['scale']}: a label contains a comma, but the "
                              f"multi-select item '{it['id']}' joins choices with commas; remove the comma")
+        if "answers" in it and it["type"] not in ("likert", "single", "multi"):
+            raise InputError(f"{src}: {key}: 'answers' is only for likert, single and multi items (this one is "
+                             f"'{it['type']}'); remove it")
         if it["type"] == "numeric" and "min" in it and "max" in it and it["min"] > it["max"]:
             raise InputError(f"{src}: {key}: min {it['min']} is larger than max {it['max']}; swap them")
         if it.get("construct") and it["construct"] not in cb.constructs:

@@ -9,6 +9,7 @@ no CI for Kendall's W or epsilon-squared), so they are computed here from closed
   inverting the non-central chi-square distribution, the method of ``effectsize`` for chi-square
   effect sizes (Steiger 2004);
 * Spearman's rho with the Fisher-z interval of Bonett & Wright (2000), SE = sqrt((1 + rho^2/2)/(n-3));
+* Pearson's r with the Fisher-z interval of ``cor.test``, SE = 1/sqrt(n-3);
 * a proportion with the Clopper-Pearson interval (``binom.test(x, n)$conf.int``).
 
 All intervals are two-sided at ``level``.
@@ -70,6 +71,13 @@ def spearman_ci(rho: float, n: int, level: float = 0.95) -> tuple[float, float]:
     if n <= 3 or not math.isfinite(rho):
         return (math.nan, math.nan)
     return _fisher_interval(rho, math.sqrt((1 + rho**2 / 2) / (n - 3)), level)
+
+
+def pearson_ci(r: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Fisher-z interval for Pearson's r, SE = 1/sqrt(n - 3) (``cor.test(...)$conf.int``, two-sided)."""
+    if n <= 3 or not math.isfinite(r):
+        return (math.nan, math.nan)
+    return _fisher_interval(r, 1 / math.sqrt(n - 3), level)
 
 
 def ncp_interval(chisq: float, df: float, level: float = 0.95) -> tuple[float, float]:

@@ -18,6 +18,11 @@ duplicates         a repeated ``duplicate_key`` (same person): the ``first`` / `
 
 A missing screening answer does not pass the screen. Each step sees only the rows left by the
 previous steps, so a row is counted once, at the first rule that removes it.
+
+A rule whose codebook entries are absent (no ``screening.consent`` item, no attention checks, no
+``meta`` columns, no grids: a survey that never asked for them) does not apply: flow.csv lists it
+with 0 removed and a reason starting "skipped: not applicable". The unfinished rule uses whichever of
+``meta.finished`` / ``meta.progress`` exist; duplicates without ``meta.start`` keep by file order.
 """
 from __future__ import annotations
 
@@ -34,7 +39,13 @@ FLOW_COLUMNS = ["step", "reason", "n_removed", "n_remaining"]
 EXCLUDED_COLUMNS = ["respondent_id", "source_row", "step", "detail"]
 
 
+class NotApplicable(Exception):
+    """Raised by a rule whose codebook entries are absent; the message is the reason shown in flow.csv."""
+
+
 def _screen(df: pd.DataFrame, cb: Codebook, key: str, params: dict):
+    if key not in cb.data["screening"]:
+        raise NotApplicable(f"the codebook defines no screening.{key} item")
     rule = cb.data["screening"][key]
     keep = [cb.code_of(rule["item"], lab) for lab in rule["keep"]]
     values = df[rule["item"]]
@@ -54,20 +65,34 @@ def _freelancer(df, cb, params):
 
 
 def _unfinished(df, cb, params):
-    fin = df[cb.meta_item("finished")["id"]].astype(bool)
-    prog = df[cb.meta_item("progress")["id"]]
+    use_fin = params["require_finished"] and cb.has_meta("finished")
+    use_prog = cb.has_meta("progress")
+    if not (use_fin or use_prog):
+        wanted = "meta.finished or meta.progress" if params["require_finished"] else "meta.progress"
+        raise NotApplicable(f"the codebook names no {wanted} column")
     flag = pd.Series(False, index=df.index)
-    if params["require_finished"]:
+    detail = pd.Series("", index=df.index)
+    parts = []
+    if use_fin:
+        fin = df[cb.meta_item("finished")["id"]].astype(bool)
         flag |= ~fin
-    flag |= prog.fillna(0) < params["min_progress"]
-    detail = "Finished = " + fin.astype(str) + ", Progress = " + prog.astype(str)
-    parts = ["Finished is False"] if params["require_finished"] else []
-    parts.append(f"Progress < {params['min_progress']}")
-    return flag, detail, " or ".join(parts)
+        detail = detail + "Finished = " + fin.astype(str)
+        parts.append("Finished is False")
+    if use_prog:
+        prog = df[cb.meta_item("progress")["id"]]
+        flag |= prog.fillna(0) < params["min_progress"]
+        detail = detail + (", " if use_fin else "") + "Progress = " + prog.astype(str)
+        parts.append(f"Progress < {params['min_progress']}")
+    reason = " or ".join(parts)
+    if params["require_finished"] and not use_fin:
+        reason += " (Finished not checked: the codebook names no meta.finished column)"
+    return flag, detail, reason
 
 
 def _attention(df, cb, params):
     checks = cb.data["attention_checks"]
+    if not checks:
+        raise NotApplicable("the codebook defines no attention_checks")
     failed = pd.Series(0, index=df.index)
     for chk in checks:
         failed += (df[chk["item"]] != cb.code_of(chk["item"], chk["correct"])).astype(int)
@@ -77,6 +102,8 @@ def _attention(df, cb, params):
 
 
 def _speeders(df, cb, params):
+    if not cb.has_meta("duration"):
+        raise NotApplicable("the codebook names no meta.duration column")
     dur = df[cb.meta_item("duration")["id"]]
     median = float(dur.median()) if dur.notna().any() else np.nan
     cut = params["min_share_of_median"] * median
@@ -88,6 +115,8 @@ def _speeders(df, cb, params):
 
 def _straightliners(df, cb, params):
     grids = params["grids"] or sorted(cb.grids)
+    if not grids:
+        raise NotApplicable("the codebook defines no grids")
     flags = []
     for g in grids:
         m = df[cb.grids[g]].to_numpy(dtype=float)
@@ -103,8 +132,12 @@ def _straightliners(df, cb, params):
 
 
 def _duplicates(df, cb, params):
-    key = df[cb.meta_item("duplicate_key")["id"]].fillna("").astype(str).str.strip()
-    start = df[cb.meta_item("start")["id"]]
+    if not cb.has_meta("duplicate_key"):
+        raise NotApplicable("the codebook names no meta.duplicate_key column")
+    raw_key = df[cb.meta_item("duplicate_key")["id"]]
+    key = raw_key.astype(str).where(raw_key.notna(), "").str.strip()
+    has_start = cb.has_meta("start")
+    start = df[cb.meta_item("start")["id"]] if has_start else pd.Series(pd.NaT, index=df.index)
     order = pd.DataFrame({"key": key, "start": start, "pos": np.arange(len(df))}, index=df.index)
     order = order.sort_values(["start", "pos"], na_position="last", kind="mergesort")
     has_key = order["key"] != ""
@@ -113,7 +146,8 @@ def _duplicates(df, cb, params):
     kept = order[has_key].drop_duplicates("key", keep="first" if params["keep"] == "first" else "last")
     kept_id = pd.Series(df.loc[kept.index, "respondent_id"].to_numpy(), index=kept["key"].to_numpy())
     detail = f"same {cb.meta['duplicate_key']} as " + key.map(kept_id).fillna("").astype(str)
-    return flag, detail, f"repeated {cb.meta['duplicate_key']}; the {params['keep']} submission by start time is kept"
+    by = "by start time" if has_start else "in file order (the codebook names no meta.start column)"
+    return flag, detail, f"repeated {cb.meta['duplicate_key']}; the {params['keep']} submission {by} is kept"
 
 
 _FUNCS = {"consent": _consent, "freelancer": _freelancer, "unfinished": _unfinished, "attention": _attention,
@@ -128,7 +162,8 @@ def apply_exclusions(df: pd.DataFrame, cb: Codebook, settings: dict) -> tuple[pd
     * ``kept``: the rows that pass every enabled rule (same columns as ``df``);
     * ``flow``: columns step, reason, n_removed, n_remaining; first row ``raw`` (n_removed 0), one row
       per rule in the configured order (disabled rules: n_removed 0, reason says so), last row
-      ``analysed``; sum(n_removed) + n_remaining(analysed) equals the raw row count;
+      ``analysed``; rules that do not apply to this codebook: n_removed 0, reason "skipped: not
+      applicable (...)"; sum(n_removed) + n_remaining(analysed) equals the raw row count;
     * ``excluded``: one row per removed response: respondent_id, source_row, step, detail.
     """
     n_raw = len(df)
@@ -141,7 +176,13 @@ def apply_exclusions(df: pd.DataFrame, cb: Codebook, settings: dict) -> tuple[pd
             flow.append({"step": rule, "reason": f"rule disabled (survey.exclusions.{rule}.enabled)",
                          "n_removed": 0, "n_remaining": len(cur)})
             continue
-        flag, detail, reason = _FUNCS[rule](cur, cb, params)
+        try:
+            flag, detail, reason = _FUNCS[rule](cur, cb, params)
+        except NotApplicable as why:
+            flow.append({"step": rule, "reason": f"skipped: not applicable ({why})", "n_removed": 0,
+                         "n_remaining": len(cur)})
+            log.info("exclusion %s: skipped, %s", rule, why)
+            continue
         flag = flag.to_numpy(dtype=bool)
         if flag.any():
             removed = cur[flag]

@@ -1,8 +1,10 @@
 """Run the analysis plan on the scored table: one row per hypothesis (plus Friedman post-hoc pairs).
 
-Each test uses complete cases of its own variables (``n`` says how many). Test functions live in
-:mod:`.stats_rank`, :mod:`.stats_counts` and :mod:`.stats_ordinal`; corrections and verdicts in
-:mod:`.verdict`.
+Each test uses complete cases of its own variables (``n`` says how many), among the respondents who
+meet the hypothesis' ``where`` conditions (a respondent missing a condition's variable fails it, as in
+R's ``subset``). The plan's ``derived`` variables are added to the scored table first. Test functions
+live in :mod:`.stats_rank`, :mod:`.stats_counts`, :mod:`.stats_metric` and :mod:`.stats_ordinal`;
+corrections and verdicts in :mod:`.verdict`.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pandas as pd
 from ..errors import InputError
 from ..logs import get_logger
 from . import stats_counts as sc
+from . import stats_metric as sm
 from . import stats_ordinal as so
 from . import stats_rank as sr
 from . import verdict as vd
@@ -45,6 +48,45 @@ def _success(x: np.ndarray, spec: dict) -> np.ndarray:
         hit = np.isin(x, spec["value"])
         return hit if spec["op"] == "in" else ~hit
     return _OPS[spec["op"]](x, spec["value"])
+
+
+def _holds(x: np.ndarray, cond: dict) -> np.ndarray:
+    """Where ``x`` meets a resolved condition {op, value}; a missing x never does."""
+    ok = np.isfinite(x)
+    if cond["op"] == "present":
+        return ok
+    with np.errstate(invalid="ignore"):
+        return ok & _success(x, cond)
+
+
+def add_derived(scored: pd.DataFrame, derived: dict) -> pd.DataFrame:
+    """``scored`` plus one 0/1 column per derived variable (missing where its source is missing)."""
+    if not derived:
+        return scored
+    out = scored.copy()
+    for name, d in derived.items():
+        x = _num(out, d["from"])
+        out[name] = np.where(np.isfinite(x), _holds(x, d).astype(float), np.nan)
+    return out
+
+
+def _shown(cond: dict) -> str:
+    if cond["op"] == "present":
+        return f"{cond['variable']} present"
+    val = cond.get("given", cond["value"])
+    one = lambda v: _fmt(v) if isinstance(v, (int, float)) else str(v)  # noqa: E731
+    shown = "[" + ", ".join(map(one, val)) + "]" if isinstance(val, list) else one(val)
+    return f"{cond['variable']} {cond['op']} {shown}"
+
+
+def subset(scored: pd.DataFrame, h: dict) -> tuple[pd.DataFrame, str]:
+    """The rows of ``scored`` meeting every ``where`` condition of ``h`` and a readable suffix for 'variables'."""
+    if not h.get("where"):
+        return scored, ""
+    keep = np.ones(len(scored), dtype=bool)
+    for cond in h["where"]:
+        keep &= _holds(_num(scored, cond["variable"]), cond)
+    return scored[keep], " [where " + " & ".join(_shown(c) for c in h["where"]) + "]"
 
 
 def run_test(h: dict, scored: pd.DataFrame, plan: Plan) -> tuple[TestResult, str]:
@@ -82,6 +124,8 @@ def run_test(h: dict, scored: pd.DataFrame, plan: Plan) -> tuple[TestResult, str
         return sc.chisq_independence(table, m["chisq"]["correct"], level), f"{v['x']} x {v['y']}"
     if t == "spearman":
         return sr.spearman(_num(scored, v["x"]), _num(scored, v["y"]), alt, level), f"{v['x']} ~ {v['y']}"
+    if t == "pearson":
+        return sm.pearson(_num(scored, v["x"]), _num(scored, v["y"]), alt, level), f"{v['x']} ~ {v['y']}"
     if t == "mann_whitney":
         x, g = _num(scored, v["x"]), _num(scored, v["group"])
         a, b = h["groups"]
@@ -115,6 +159,7 @@ def _row(h: dict, res: TestResult, variables: str, **over) -> dict:
 
 def run_plan(scored: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Run every hypothesis of ``plan`` on ``scored``; returns hypotheses.csv as a DataFrame (:data:`COLUMNS`)."""
+    scored = add_derived(scored, plan.derived)
     rows: list[dict] = []
     combos: list[dict] = []
     for h in plan.hypotheses:
@@ -122,17 +167,18 @@ def run_plan(scored: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             combos.append(h)
             rows.append({"hypothesis": h["id"], "_combo": h})
             continue
-        res, desc = run_test(h, scored, plan)
-        rows.append(_row(h, res, desc))
+        data, cond = subset(scored, h)
+        res, desc = run_test(h, data, plan)
+        rows.append(_row(h, res, desc + cond))
         log.info("%s (%s): %s = %.4g, p = %.4g, n = %d", h["id"], h["test"], res.statistic_name, res.statistic, res.p, res.n)
         if h["test"] == "friedman" and "posthoc" in h:
             wx = plan.methods["wilcoxon"]
             for a, b in itertools.combinations(h["variables"]["within"], 2):
-                pr = sr.wilcoxon_paired(_num(scored, a), _num(scored, b), "two-sided", wx["exact"], wx["correct"],
+                pr = sr.wilcoxon_paired(_num(data, a), _num(data, b), "two-sided", wx["exact"], wx["correct"],
                                         plan.defaults["ci_level"])
                 sub = dict(h, id=f"{h['id']}.{a}-{b}", test="wilcoxon_paired", primary=False, direction="none",
                            family=h["posthoc"]["family"], label=f"post-hoc: {a} vs {b}")
-                rows.append(_row(sub, pr, f"{a} vs {b}"))
+                rows.append(_row(sub, pr, f"{a} vs {b}{cond}"))
     tested = [r for r in rows if "_combo" not in r]
     vd.apply_corrections(tested, plan.families, plan.defaults["correction"])
     for r in tested:

@@ -6,6 +6,14 @@ Two formats (``config.waves.<wave>.format``):
   choice text ("Somewhat agree"), multi-select answers joined by commas;
 * ``numeric``: one header row of column ids, answers as numeric codes ("4"; multi-select "1,3").
 
+A codebook item may set ``answers: labels`` or ``answers: codes`` when the export records that item
+differently from the rest of the file (e.g. a numeric export whose gender column holds words).
+
+Reader options of the wave (``config.waves.<wave>``): ``sep`` (field separator, default ``,``) and
+``missing_values`` (answers meaning "no answer", e.g. ``-9``): a cell whose trimmed text equals one of
+them, or that is a number equal to a numeric one ("-9.0" for -9), is read as an empty cell in every
+codebook column except the respondent id; the number of cells recoded per column is logged.
+
 Only the export columns named in the codebook are read (a Qualtrics export has many more). Answer
 labels are matched after trimming surrounding whitespace and case-folding. An empty cell is a
 missing answer. Anything else that does not fit stops the run with one :class:`InputError` naming the
@@ -37,12 +45,12 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
 
-def _read_grid(path: Path) -> pd.DataFrame:
+def _read_grid(path: Path, sep: str = ",") -> pd.DataFrame:
     if not path.exists():
         raise InputError(f"{path}: file not found; check the wave's 'survey' path in config/config.yaml")
     try:
         return pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_filter=False,
-                           encoding="utf-8-sig", skip_blank_lines=True)
+                           encoding="utf-8-sig", skip_blank_lines=True, sep=sep)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: file is empty; export the survey responses again") from None
     except pd.errors.ParserError as exc:
@@ -118,9 +126,62 @@ class _Factor:
         return int(np.flatnonzero(bad_u[self.codes])[0])
 
 
+def _item_format(it: dict, fmt: str) -> str:
+    """How the export records this item's answers: the item's ``answers`` key, else the wave's format."""
+    answers = it.get("answers")
+    if answers == "labels":
+        return "qualtrics"
+    if answers == "codes":
+        return "numeric"
+    return fmt
+
+
+def _missing_matcher(missing_values) -> "callable":
+    """A function telling whether a (trimmed) cell text is one of the wave's missing-value codes."""
+    texts = {str(v).strip() for v in missing_values}
+    numbers = set()
+    for v in missing_values:
+        try:
+            numbers.add(float(v))
+        except (TypeError, ValueError):
+            pass
+
+    def is_missing(cell: str) -> bool:
+        if cell in texts:
+            return True
+        if numbers and cell:
+            try:
+                return float(cell) in numbers
+            except ValueError:
+                return False
+        return False
+
+    return is_missing
+
+
+def blank_missing_values(data: pd.DataFrame, columns: list[str], missing_values) -> dict[str, int]:
+    """Replace, in place, the cells of ``columns`` that hold one of ``missing_values`` by "" (empty).
+
+    Returns ``{column: number of cells replaced}`` for the columns where something was replaced.
+    """
+    if not missing_values:
+        return {}
+    is_missing = _missing_matcher(missing_values)
+    counts = {}
+    for c in columns:
+        f = _Factor(data[c])
+        hit_u = np.array([is_missing(u) for u in f.uniq], dtype=bool)
+        if hit_u.any():
+            hit = hit_u[f.codes]
+            data.loc[hit, c] = ""
+            counts[c] = int(hit.sum())
+    return counts
+
+
 def _labels(raw: pd.Series, it: dict, cb: Codebook, fmt: str, ctx: _Ctx) -> pd.Series:
     """Codes of a likert/single item (NaN for empty cells)."""
     sc = cb.scale_of(it["id"])
+    fmt = _item_format(it, fmt)
     f = _Factor(raw)
     if fmt == "qualtrics":
         mapping = {fold(lab): float(code) for lab, code in zip(sc["labels"], sc["codes"])}
@@ -145,6 +206,7 @@ def _labels(raw: pd.Series, it: dict, cb: Codebook, fmt: str, ctx: _Ctx) -> pd.S
 def _multi(raw: pd.Series, it: dict, cb: Codebook, fmt: str, ctx: _Ctx) -> pd.DataFrame:
     """0/1 columns ``<id>_<code>`` of a multi-select item (all NaN where the cell is empty)."""
     sc = cb.scale_of(it["id"])
+    fmt = _item_format(it, fmt)
     codes = sc["codes"]
     if fmt == "qualtrics":
         mapping = {fold(lab): code for lab, code in zip(sc["labels"], codes)}
@@ -213,12 +275,17 @@ def _datetime(raw: pd.Series, it: dict, ctx: _Ctx) -> pd.Series:
     return pd.Series(vals.to_numpy()[f.codes], index=raw.index)
 
 
-def read_export(path: str | Path, fmt: str, codebook: Codebook) -> pd.DataFrame:
-    """Read the export at ``path`` in format ``fmt`` ('qualtrics' or 'numeric'); see the module docstring."""
+def read_export(path: str | Path, fmt: str, codebook: Codebook, sep: str = ",",
+                missing_values=()) -> pd.DataFrame:
+    """Read the export at ``path`` in format ``fmt`` ('qualtrics' or 'numeric') with field separator ``sep``,
+    reading ``missing_values`` as empty cells; see the module docstring."""
     path = Path(path)
     if fmt not in HEADER_ROWS:
         raise InputError(f"config/config.yaml: waves format '{fmt}' is unknown; use one of {sorted(HEADER_ROWS)}")
-    grid = _read_grid(path)
+    if not isinstance(sep, str) or len(sep) != 1 or sep in ('"', "\n", "\r"):
+        raise InputError(f"config/config.yaml: waves sep {sep!r} is not a field separator; give one character "
+                         "such as ',' or ';'")
+    grid = _read_grid(path, sep)
     columns = _check_header(path, grid, fmt, codebook)
     n_head = HEADER_ROWS[fmt]
     data = grid.iloc[n_head:].reset_index(drop=True)
@@ -238,6 +305,9 @@ def read_export(path: str | Path, fmt: str, codebook: Codebook) -> pd.DataFrame:
         ctx.fail(pos, codebook.id_column, ids.iloc[pos], "repeated respondent id",
                  f"row {first} has the same id; each response needs a unique id, remove the copied row")
     ctx.ids = ids
+    item_columns = [it["column"] for it in codebook.items if it["column"] != codebook.id_column]
+    for column, k in blank_missing_values(data, item_columns, missing_values).items():
+        log.info("%s: column '%s': %d answer(s) in %s read as missing", path, column, k, list(missing_values))
     meta_cols = {codebook.meta[k]: k for k in codebook.meta}
     parts = {"respondent_id": ids, "source_row": pd.Series(rows, index=data.index)}
     frames = []

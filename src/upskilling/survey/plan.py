@@ -7,6 +7,11 @@ columns of the scored table, labels that exist on the variable's scale, declared
 components defined earlier, at most one primary row per claim and at least one, and alternatives /
 directions that fit the test. Labels and 'midpoint' are replaced by codes here, so the tests only
 see numbers.
+
+``derived`` variables (0/1 comparisons of a column, e.g. ``age_over_40``) become columns the
+hypotheses may use; a hypothesis' ``where`` conditions restrict it to a subset of respondents. Both are
+resolved here (unknown columns, value counts that do not fit the operator and unknown labels fail);
+:mod:`.hypotheses` computes them.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ ROLES = {
     "chisq_gof": ({"x"}, set()),
     "chisq_independence": ({"x", "y"}, set()),
     "spearman": ({"x", "y"}, set()),
+    "pearson": ({"x", "y"}, set()),
     "mann_whitney": ({"x", "group"}, set()),
     "kruskal_wallis": ({"x", "group"}, set()),
     "ordinal_logit": ({"outcome", "predictors", "term"}, set()),
@@ -33,13 +39,16 @@ ROLES = {
 }
 NON_DIRECTIONAL = {"friedman", "chisq_gof", "chisq_independence", "kruskal_wallis"}
 COMBINATORS = {"all_of", "any_of"}
+LIST_OPS = {"in", "not_in"}
 
 
 class Plan:
     """A resolved plan: ``hypotheses`` (list of dicts with defaults filled), ``families``
-    (name -> correction), ``methods``, ``defaults``, ``path`` and the ``codebook`` it was resolved with."""
+    (name -> correction), ``methods``, ``defaults``, ``derived`` (name -> {from, op, value} with codes),
+    ``path`` and the ``codebook`` it was resolved with."""
 
-    def __init__(self, path: str, data: dict, hypotheses: list[dict], codebook: Codebook):
+    def __init__(self, path: str, data: dict, hypotheses: list[dict], codebook: Codebook,
+                 derived: dict | None = None):
         self.path = path
         self.codebook = codebook
         self.data = data
@@ -47,6 +56,7 @@ class Plan:
         self.methods = data["methods"]
         self.families = {name: f.get("correction", self.defaults["correction"]) for name, f in data["families"].items()}
         self.hypotheses = hypotheses
+        self.derived = derived or {}
 
 
 def _where(path: str, i: int, h: dict) -> str:
@@ -78,11 +88,48 @@ def resolve_value(value, var: str, cb: Codebook, where: str):
     return float(code)
 
 
+def resolve_condition(cond: dict, var: str, cb: Codebook, where: str) -> dict:
+    """``{op, value, given}``: value with labels / 'midpoint' replaced by codes, given as written; checks that
+    the value fits the operator."""
+    op = cond["op"]
+    out = {"op": op}
+    if op == "present":
+        if "value" in cond:
+            raise InputError(f"{where}: op 'present' takes no value; remove value")
+        return out
+    if "value" not in cond:
+        raise InputError(f"{where}: op '{op}' needs a value")
+    many = op in LIST_OPS
+    if many != isinstance(cond["value"], list):
+        raise InputError(f"{where}: op '{op}' needs {'a list' if many else 'one value'} as value")
+    vals = cond["value"] if many else [cond["value"]]
+    resolved = [resolve_value(x, var, cb, f"{where}.value") for x in vals]
+    out["value"] = resolved if many else resolved[0]
+    out["given"] = cond["value"]  # as written in the plan (labels kept), for readable output
+    return out
+
+
+def _resolve_derived(src: str, data: dict, cb: Codebook, cols: set) -> dict:
+    derived = {}
+    for name, d in data["derived"].items():
+        where = f"{src}: derived.{name}"
+        if name in cols:
+            raise InputError(f"{where}: '{name}' is already a column of the scored table; choose another name")
+        if d["from"] not in cols:
+            raise InputError(f"{where}.from: '{d['from']}' is not a column of the scored table or an earlier "
+                             "derived variable; use an item, construct or profile column")
+        derived[name] = {"from": d["from"], **resolve_condition(d, d["from"], cb, where)}
+        cols.add(name)
+    return derived
+
+
 def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
-    """Load config/analysis.yaml, validate it and resolve it against ``columns`` of the scored table."""
+    """Load config/analysis.yaml, validate it and resolve it against ``columns`` of the scored table
+    (plus the plan's derived variables)."""
     src = str(path)
     data = load_validated(path, "analysis.schema.yaml")
     cols = set(columns)
+    derived = _resolve_derived(src, data, cb, cols)
     seen: dict[str, dict] = {}
     out = []
     primaries: dict[str, list[str]] = {}
@@ -112,6 +159,16 @@ def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
                         raise InputError(f"{where}: variables.{role}: '{v}' is not a column of the scored table; "
                                          f"use an item, construct or profile column (e.g. "
                                          f"{', '.join(sorted(cb.constructs))})")
+        if "where" in h:
+            if test in COMBINATORS:
+                raise InputError(f"{where}: where: '{test}' combines other hypotheses; put the conditions on "
+                                 "the hypotheses it combines")
+            for j, cond in enumerate(h["where"]):
+                if cond["variable"] not in cols:
+                    raise InputError(f"{where}: where[{j}].variable: '{cond['variable']}' is not a column of the "
+                                     "scored table or a derived variable")
+                h["where"][j] = {"variable": cond["variable"],
+                                 **resolve_condition(cond, cond["variable"], cb, f"{where}: where[{j}]")}
         h.setdefault("alpha", data["defaults"]["alpha"])
         alt = h["alternative"]
         if test in NON_DIRECTIONAL or test in COMBINATORS:
@@ -145,7 +202,7 @@ def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
         if not primaries[claim]:
             raise InputError(f"{src}: claim {claim} has no primary hypothesis; mark the one that decides the "
                              "claim's verdict with primary: true")
-    return Plan(src, data, out, cb)
+    return Plan(src, data, out, cb, derived)
 
 
 def _test_params(h: dict, test: str, cb: Codebook, data: dict, where: str) -> None:

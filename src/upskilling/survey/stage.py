@@ -23,8 +23,11 @@ def _codebook(cb: str | Path | Codebook) -> Codebook:
     return cb if isinstance(cb, Codebook) else load_codebook(cb)
 
 
-def clean(export: str | Path, fmt: str, codebook: str | Path | Codebook, settings: dict):
-    """Import, exclude and score one wave. ``settings`` is config['survey'] (defaults filled).
+def clean(export: str | Path, fmt: str, codebook: str | Path | Codebook, settings: dict, sep: str = ",",
+          missing_values=()):
+    """Import, exclude and score one wave. ``settings`` is the wave's survey settings (config['survey'] with
+    the wave's own ``settings`` merged in, defaults filled: :func:`.settings.wave_settings`); ``sep`` and
+    ``missing_values`` are the wave's reader options (:func:`.io.read_export`).
 
     Returns ``(scored, flow, excluded)`` as documented in :func:`.scoring.score` and
     :func:`.exclusions.apply_exclusions`.
@@ -39,7 +42,7 @@ def clean(export: str | Path, fmt: str, codebook: str | Path | Codebook, setting
         if g not in cb.grids:
             raise InputError(f"config/config.yaml: survey.exclusions.straightliners.grids: '{g}' is not a grid of "
                              f"{cb.path}; use one of {sorted(cb.grids)}")
-    raw = read_export(export, fmt, cb)
+    raw = read_export(export, fmt, cb, sep=sep, missing_values=missing_values)
     kept, flow, excluded = ex.apply_exclusions(raw, cb, settings["exclusions"])
     scored = scr.score(kept, cb, settings["scoring"])
     return scored, flow, excluded
@@ -97,11 +100,11 @@ def tables(flow: pd.DataFrame, rel: pd.DataFrame, desc: pd.DataFrame, hyp: pd.Da
          "model); complete cases per scale."),
         ("descriptives", tb.descriptives_display(desc, decimals), f"Descriptive statistics of items and scales ({wave})",
          "% agree / % disagree = share of answers above / below the midpoint of the response scale."),
-        ("hypotheses", tb.hypotheses_display(hyp, decimals), f"Hypothesis tests of claims C1-C5 ({wave})",
+        ("hypotheses", tb.hypotheses_display(hyp, decimals), f"Hypothesis tests of claims {tb.claims_text(hyp['claim'])} ({wave})",
          "p values exact to three decimals; p (adj.) within the correction family (Holm where stated in "
          "config/analysis.yaml). * = primary test deciding the claim's verdict. Effect sizes with two-sided "
          "95% CIs: r_rb = rank-biserial r, W = Kendall's W, π̂ = proportion, ρ = Spearman's rho, "
-         "OR = odds ratio."),
+         "r = Pearson's r, OR = odds ratio."),
     ]
     out = {}
     for i, (name, table, title, note) in enumerate(specs, start=1):

@@ -10,12 +10,14 @@ booktabs rules (``\\toprule``, ``\\midrule``, ``\\bottomrule``); the including d
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
-BOUNDED = {"r_rank_biserial", "rho", "kendall_w", "epsilon_squared", "cramers_v", "proportion"}
-STAT_SYMBOL = {"V": "V", "W": "W", "chi-squared": "χ²", "X-squared": "χ²", "S": "S", "successes": "k", "z": "z"}
-EFFECT_SYMBOL = {"r_rank_biserial": "r_rb", "rho": "ρ", "kendall_w": "W", "epsilon_squared": "ε²",
+BOUNDED = {"r_rank_biserial", "rho", "pearson_r", "kendall_w", "epsilon_squared", "cramers_v", "proportion"}
+STAT_SYMBOL = {"V": "V", "W": "W", "chi-squared": "χ²", "X-squared": "χ²", "S": "S", "successes": "k", "z": "z",
+               "t": "t"}
+EFFECT_SYMBOL = {"r_rank_biserial": "r_rb", "rho": "ρ", "pearson_r": "r", "kendall_w": "W", "epsilon_squared": "ε²",
                  "cramers_v": "V", "cohens_w": "w", "proportion": "π̂", "odds_ratio": "OR"}
 LATEX_SYMBOL = {"χ²": r"$\chi^2$", "ρ": r"$\rho$", "ε²": r"$\varepsilon^2$", "π̂": r"$\hat{\pi}$",
                 "r_rb": r"$r_{rb}$", "α": r"$\alpha$", "ω_t": r"$\omega_t$"}
@@ -47,6 +49,17 @@ def _ci(lo: float, hi: float, decimals: int, bounded: bool) -> str:
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return ""
     return f"[{fmt_num(lo, decimals, bounded)}, {fmt_num(hi, decimals, bounded)}]"
+
+
+def claims_text(claims) -> str:
+    """The claims of a plan for a title: 'C1-C5' for a run of consecutive numbered ids, else 'A, B'."""
+    ids = list(dict.fromkeys(str(c) for c in claims))
+    parts = [re.fullmatch(r"(.*?)(\d+)", c) for c in ids]
+    if len(ids) > 2 and all(parts) and len({m.group(1) for m in parts}) == 1:
+        nums = [int(m.group(2)) for m in parts]
+        if nums == list(range(nums[0], nums[0] + len(nums))):
+            return f"{ids[0]}-{ids[-1]}"
+    return ", ".join(ids)
 
 
 def hypotheses_display(h: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:

@@ -27,7 +27,8 @@ def survival_vs_growth(scored: pd.DataFrame, first: str = "survival", second: st
             (above, OKABE_ITO["vermillion"], "o", f"{labels.get(first, first)} higher: {int(above.sum())}"),
             (below, OKABE_ITO["blue"], "s", f"{labels.get(second, second)} higher: {int(below.sum())}"),
             (~above & ~below, OKABE_ITO["grey"], "^", f"equal: {int((~above & ~below).sum())}")):
-        a.scatter(pair.loc[mask, second] + jitter[mask.to_numpy(), 1], pair.loc[mask, first] + jitter[mask.to_numpy(), 0],
+        m = mask.to_numpy()
+        a.scatter(pair.loc[mask, second] + jitter[m, 1], pair.loc[mask, first] + jitter[m, 0],
                   s=14, alpha=0.7, color=colour, marker=marker, label=name, edgecolor="none")
     a.plot([1, 5], [1, 5], color="black", lw=0.8, ls="--")
     a.set_xlim(0.8, 5.2)

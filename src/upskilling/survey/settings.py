@@ -1,0 +1,41 @@
+"""Per-wave survey settings: the top-level ``survey`` section with the wave's own ``settings`` merged over
+it, and the wave's reader options (``format``, ``sep``, ``missing_values``).
+
+A wave of a different survey often needs a few settings of its own (e.g. other ``descriptives.extra_items``
+because its codebook has other items); ``config.waves.<wave>.settings`` holds them. The merge is
+recursive for mappings; lists and scalars in the wave's block replace the top-level value. The merged
+block is validated against ``config_survey.schema.yaml``, so a typo fails before any job runs and the
+message names the wave.
+"""
+from __future__ import annotations
+
+import copy
+
+from ..config import validate
+
+READER_DEFAULTS = {"format": "qualtrics", "sep": ",", "missing_values": []}
+
+
+def deep_merge(base: dict, over: dict) -> dict:
+    """A new dict: ``base`` with ``over`` merged in (mappings merged recursively, other values replaced)."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def wave_settings(config: dict, wave: str) -> dict:
+    """The survey settings of ``wave`` (defaults filled, validated); see the module docstring."""
+    base = config.get("survey") or {}
+    over = config["waves"][wave].get("settings") or {}
+    merged = deep_merge(base, over)
+    return validate(merged, "config_survey.schema.yaml", f"config/config.yaml (waves.{wave}.settings over 'survey')")
+
+
+def reader_options(config: dict, wave: str) -> dict:
+    """``{format, sep, missing_values}`` of ``wave`` with the schema defaults filled in."""
+    spec = config["waves"][wave]
+    return {k: copy.deepcopy(spec.get(k, v)) for k, v in READER_DEFAULTS.items()}

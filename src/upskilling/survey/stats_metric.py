@@ -1,0 +1,45 @@
+"""Tests on metric (interval-scaled) variables.
+
+=========  ============================================  ============================================
+function   R equivalent                                  effect size (95% CI)
+=========  ============================================  ============================================
+pearson    ``cor.test(x, y, method = "pearson")``        Pearson's r (Fisher-z interval)
+=========  ============================================  ============================================
+
+scipy gives r and its p value (t test with n - 2 df, as R); the statistic reported is R's t. The
+interval is always two-sided (R's ``cor.test`` returns a one-sided interval for one-sided alternatives;
+the pipeline reports the two-sided one so every row has a 95% interval), computed with
+:func:`.effects.pearson_ci`, which is R's formula.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from . import effects
+from .result import OPPOSITE, TestResult, sign_of
+
+
+def pearson(x, y, alternative: str = "two-sided", level: float = 0.95) -> TestResult:
+    """Pearson correlation of the complete pairs of ``x`` and ``y``.
+
+    Returns a :class:`TestResult` with statistic t = r sqrt((n - 2) / (1 - r²)) (name ``t``), df n - 2,
+    p for ``alternative``, effect ``pearson_r`` with its Fisher-z CI, n. Fewer than three pairs or a
+    constant variable give NaN statistics (the verdict is then 'not supported').
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    n = int(x.size)
+    nan = math.nan
+    if n < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return TestResult(nan, "t", float(n - 2) if n >= 2 else nan, nan, nan, 0, "pearson_r", nan, nan, nan, n)
+    res = stats.pearsonr(x, y, alternative=alternative)
+    p_opp = float(stats.pearsonr(x, y, alternative=OPPOSITE[alternative]).pvalue) if alternative != "two-sided" else nan
+    r = float(res.statistic)
+    t = r * math.sqrt((n - 2) / (1 - r**2)) if abs(r) < 1 else math.copysign(math.inf, r)
+    lo, hi = effects.pearson_ci(r, n, level)
+    return TestResult(t, "t", float(n - 2), float(res.pvalue), p_opp, sign_of(r), "pearson_r", r, lo, hi, n)

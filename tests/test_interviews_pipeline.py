@@ -1,0 +1,227 @@
+"""The interview rules end to end (Snakemake, in a temporary folder):
+
+* personal details planted in every place (participant and interviewer turns, headers; .txt, .vtt
+  and .docx) are found nowhere under data/processed/, results/ or logs/ after a run;
+* a re-run of the embedding rule with the same segments loads the cache and says so in its log;
+* a change to topic parameters alone re-runs the topic rules and not the embedding rule;
+* one transcript, a transcript without participant turns and too few segments give a result or a
+  one-line message, never a crash inside UMAP / HDBSCAN.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from upskilling.errors import InputError
+from upskilling.interviews import steps
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw" / "interviews"
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (RAW / "transcripts" / "P01.txt").is_file(), reason="default transcripts not generated")]
+
+# kind -> (value planted, how to find a leak)
+PLANTED = {
+    "name": "Zara Quillon",
+    "first_name": "Zara",
+    "client": "Quillfeather Media",
+    "email": "zara.quillon@example.org",
+    "phone": "+44 20 7946 0958",
+    "url": "zaraquillon.studio/portfolio",
+    "handle": "@zara.quillon",
+    "vtt_name": "Odile Brackwater",
+    "vtt_email": "odile@brackwater.co.uk",
+    "docx_name": "Tamsin Averill",
+    "docx_phone": "(555) 014-2233",
+    "docx_handle": "@tamsin.averill",
+}
+
+
+def _plant_txt(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header_end = lines.index("")
+    lines.insert(header_end, f"Interviewee: {PLANTED['name']}")
+    text = "\n".join(lines) + "\n"
+    # interviewer turn and the first participant turn
+    text = text.replace("Interviewer: ", f"Interviewer: Thanks, {PLANTED['first_name']}. ", 1)
+    text = re.sub(r"\n(P\d+: )", lambda m: (
+        f"\n{m.group(1)}My client {PLANTED['client']} found me through {PLANTED['url']}, you can write to "
+        f"{PLANTED['email']} or call {PLANTED['phone']}, I'm {PLANTED['handle']} on Instagram and "
+        f"{PLANTED['name']} on LinkedIn. "), text, count=1)
+    path.write_text(text, encoding="utf-8")
+
+
+def _plant_vtt(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"\n(P\d+: )", lambda m: f"\n{m.group(1)}{PLANTED['vtt_name']} ({PLANTED['vtt_email']}) said so. ",
+                  text, count=1)
+    path.write_text(text, encoding="utf-8")
+
+
+def _txt_to_docx(txt: Path, docx_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    text = txt.read_text(encoding="utf-8")
+    text = re.sub(r"\n(P\d+: )", lambda m: (f"\n{m.group(1)}Ask {PLANTED['docx_name']} on {PLANTED['docx_phone']} "
+                                            f"or {PLANTED['docx_handle']}. "), text, count=1)
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    document.save(str(docx_path))
+
+
+def make_workdir(base: Path, pids=("P01", "P02", "P03", "P04", "P05", "P19"), plant=True) -> Path:
+    work = base / "work"
+    tdir = work / "data" / "raw" / "interviews" / "transcripts"
+    tdir.mkdir(parents=True)
+    for pid in pids:
+        src = next((RAW / "transcripts").glob(f"{pid}.*"))
+        shutil.copy(src, tdir / src.name)
+    if plant:
+        _plant_txt(tdir / "P01.txt")
+        _plant_vtt(next(tdir.glob("*.vtt")))
+        _txt_to_docx(tdir / "P02.txt", tdir / "P02.docx")
+        (tdir / "P02.txt").unlink()
+    extra = [PLANTED["name"], f"client: {PLANTED['client']}", PLANTED["vtt_name"], PLANTED["docx_name"]]
+    (work / "data/raw/interviews/redaction_list.txt").write_text(
+        (RAW / "redaction_list.txt").read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
+    shutil.copy(RAW / "human_coding.csv", work / "data/raw/interviews/human_coding.csv")
+    (work / "config").mkdir()
+    shutil.copy(ROOT / "config" / "themes.yaml", work / "config" / "themes.yaml")
+    config = {"seed": 20260429, "themes": "config/themes.yaml", "interviews": {"stability": {"n_seeds": 5}}}
+    (work / "config" / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (work / "Snakefile").write_text(
+        'configfile: "config/config.yaml"\n'
+        f'include: "{ROOT / "rules" / "interviews.smk"}"\n\n'
+        "rule all:\n    input: interviews_targets()\n", encoding="utf-8")
+    return work
+
+
+def snakemake(work: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=work,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stderr[-5000:]}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    work = make_workdir(tmp_path_factory.mktemp("interviews"))
+    snakemake(work)
+    return work
+
+
+def _leaks(work: Path) -> list[str]:
+    found = []
+    for folder in ("data/processed", "results", "logs"):
+        for path in (work / folder).rglob("*"):
+            if not path.is_file():
+                continue
+            text = path.read_bytes().decode("utf-8", errors="ignore")
+            for kind, value in PLANTED.items():
+                if "name" in kind:
+                    hit = re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE)
+                else:
+                    hit = value.lower() in text.lower() or (kind.endswith("phone") and value[-8:] in text)
+                if hit:
+                    found.append(f"{kind} in {path.relative_to(work)}")
+    return found
+
+
+def test_outputs_and_contract(run):
+    seg = pd.read_csv(run / "results/interviews/segments.csv")
+    assert list(seg.columns) == ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text",
+                                 "topic", "theme", "probability"]
+    turns = pd.read_csv(run / "data/processed/interviews/turns.csv").set_index("turn_id")
+    for row in seg.sample(20, random_state=1).itertuples():
+        assert turns.loc[row.turn_id, "text"][row.start_char:row.end_char] == row.text
+    assert {"txt", "vtt", "docx"} == set(pd.read_csv(run / "data/processed/interviews/transcripts.csv")["format"])
+    validation = json.loads((run / "results/interviews/validation.json").read_text())
+    for key in ("kappa", "ari", "per_theme", "stability", "coherence_npmi", "outlier_share_before",
+                "outlier_share_after", "n_segments", "n_dropped_segments"):
+        assert key in validation
+    assert len(validation["stability"]["seeds"]) >= 5
+    quotes = pd.read_csv(run / "results/interviews/quotes.csv")
+    assert quotes.groupby("theme").size().max() == 5
+    assert list((run / "results/interviews/topic_model").glob("*.safetensors"))
+
+
+def test_planted_details_are_in_the_raw_transcripts(run):
+    import docx
+
+    tdir = run / "data/raw/interviews/transcripts"
+    raw = " ".join(p.read_text(encoding="utf-8") for p in tdir.glob("*.txt"))
+    raw += " ".join(p.read_text(encoding="utf-8") for p in tdir.glob("*.vtt"))
+    raw += " ".join(par.text for p in tdir.glob("*.docx") for par in docx.Document(str(p)).paragraphs)
+    assert all(value in raw for value in PLANTED.values())  # so that finding none later means something
+
+
+def test_no_planted_detail_anywhere(run):
+    ingest = json.loads((run / "data/processed/interviews/ingest.json").read_text())
+    counts = ingest["redaction"]["replacements"]
+    assert all(counts[k] >= 1 for k in ("email", "url", "handle", "phone", "name", "client"))
+    assert _leaks(run) == []
+
+
+def test_rerun_with_same_segments_uses_cache(run):
+    snakemake(run, "--forcerun", "interviews_embed", "--until", "interviews_embed")
+    log = (run / "logs/interviews/embed.log").read_text()
+    assert "cache hit" in log and "not embedding again" in log
+
+
+def test_topic_parameter_change_does_not_re_embed(run, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(run, copy, symlinks=True)
+    cfg = yaml.safe_load((copy / "config/config.yaml").read_text())
+    cfg["interviews"]["topics"] = {"min_cluster_share": 0.03}
+    (copy / "config/config.yaml").write_text(yaml.safe_dump(cfg))
+    out = snakemake(copy, "-n")
+    planned = set(re.findall(r"^rule (\w+):", out.stdout + out.stderr, re.MULTILINE))
+    assert "interviews_topics" in planned and "interviews_stability" in planned
+    assert "interviews_embed" not in planned and "interviews_segment" not in planned
+
+
+# ------------------------------------------------------------------ small corpora, without Snakemake
+def _steps(work: Path, files: list[Path]) -> Path:
+    out = work / "out"
+    cfg = __import__("upskilling.config", fromlist=["validate"]).validate({}, "config_interviews.schema.yaml", "test")
+    steps.ingest(files, RAW / "redaction_list.txt", cfg["speakers"], "Participant", True,
+                 out / "turns.csv", out / "transcripts.csv", out / "ingest.json")
+    steps.segment(out / "turns.csv", 0, 0, 8, out / "segments.csv", out / "dropped.csv", out / "seg.json")
+    steps.embed(out / "segments.csv", 64, work / "cache", 5, 2, out / "emb.npy", out / "emb.json")
+    steps.topics(out / "segments.csv", out / "emb.npy", out / "emb.json", ROOT / "config/themes.yaml",
+                 cfg["topics"], cfg["theme_vectors"], 1, out / "res.csv", out / "topics.csv", out / "model",
+                 out / "fit.json")
+    return out
+
+
+def test_one_transcript_gives_a_result(tmp_path):
+    out = _steps(tmp_path, [RAW / "transcripts" / "P01.txt"])
+    assert len(pd.read_csv(out / "res.csv")) > 20
+
+
+def test_transcript_without_participant_turns_is_reported(tmp_path):
+    empty = tmp_path / "P99.txt"
+    empty.write_text("Participant: P99\n\nInterviewer: Hello?\n\nInterviewer: Can you hear me?\n", encoding="utf-8")
+    out = _steps(tmp_path, [RAW / "transcripts" / "P01.txt", empty])
+    assert json.loads((out / "ingest.json").read_text())["transcripts_without_participant_turns"] == ["P99.txt"]
+    with pytest.raises(InputError, match="no participant turns in any"):
+        _steps(tmp_path / "alone", [empty])
+
+
+def test_too_few_segments_is_a_clear_message(tmp_path):
+    short = tmp_path / "P98.txt"
+    turns = "\n\n".join(f"Interviewer: Question {i}?\n\nP98: I mostly learn from videos and from peers, honestly."
+                        for i in range(6))
+    short.write_text(f"Participant: P98\n\n{turns}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"only 6 segment\(s\).*interviews.topics.min_segments"):
+        _steps(tmp_path, [short])
