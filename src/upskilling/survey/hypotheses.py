@@ -70,12 +70,16 @@ def add_derived(scored: pd.DataFrame, derived: dict) -> pd.DataFrame:
     return out
 
 
+def _given(v) -> str:
+    return _fmt(v) if isinstance(v, (int, float)) else str(v)
+
+
 def _shown(cond: dict) -> str:
+    """A where-condition as written in the plan (labels kept), e.g. 'sd_gender ne diverse'."""
     if cond["op"] == "present":
         return f"{cond['variable']} present"
     val = cond.get("given", cond["value"])
-    one = lambda v: _fmt(v) if isinstance(v, (int, float)) else str(v)  # noqa: E731
-    shown = "[" + ", ".join(map(one, val)) + "]" if isinstance(val, list) else one(val)
+    shown = "[" + ", ".join(map(_given, val)) + "]" if isinstance(val, list) else _given(val)
     return f"{cond['variable']} {cond['op']} {shown}"
 
 
