@@ -33,3 +33,44 @@ def all_targets():
         + integration_targets()
         + ["results/provenance.json"]
     )
+
+
+# Stage helpers live here, not beside the rules (snakemake --lint: no functions mixed with rules).
+# They are called after every rules/<stage>.smk has been included, so they may use its constants.
+
+# --- integration (rules/integrate.smk) ---
+
+
+def _files(*names):
+    return {n: _INTEGRATION_FILES[n] for n in names}
+
+
+def integration_targets():
+    """Final outputs of the integration stage."""
+    return (
+        ["results/claims.csv", "results/claims.md", "results/claims_participants.csv"]
+        + [f"results/figures/{n}.{ext}" for n in INTEGRATION_FIGURES for ext in ("png", "pdf")]
+        + ["results/report.html"]
+        + [f"results/notebooks/{n}.ipynb" for n in NOTEBOOKS]
+        + [f"{_INTERVIEWS}/codebook.qdc", f"{_INTERVIEWS}/project.qdpx"]
+    )
+
+
+def _notebook_parameters(wildcards):
+    files = {p: _INTEGRATION_FILES[k] for p, k in _NOTEBOOK_INPUTS[wildcards.notebook].items()}
+    extra = {"wave": INTEGRATION_WAVE} if wildcards.notebook == "survey" else {}
+    return {**extra, **files, "integration": INTEGRATION}
+
+
+# --- provenance (rules/provenance.smk) ---
+
+
+def provenance_inputs():
+    files = [config["codebook"], config["analysis"], config["themes"], "config/config.yaml"]
+    for wave in WAVES:
+        spec = wave_spec(wave)
+        files += [spec["survey"], spec["codebook"], spec["analysis"]]
+        if "truth" in spec:
+            files.append(spec["truth"])
+    files += interviews_raw_inputs()
+    return sorted(set(files))

@@ -34,21 +34,6 @@ _INTEGRATION_FILES = {
 }
 
 
-def _files(*names):
-    return {n: _INTEGRATION_FILES[n] for n in names}
-
-
-def integration_targets():
-    """Final outputs of the integration stage."""
-    return (
-        ["results/claims.csv", "results/claims.md", "results/claims_participants.csv"]
-        + [f"results/figures/{n}.{ext}" for n in INTEGRATION_FIGURES for ext in ("png", "pdf")]
-        + ["results/report.html"]
-        + [f"results/notebooks/{n}.ipynb" for n in NOTEBOOKS]
-        + [f"{_INTERVIEWS}/codebook.qdc", f"{_INTERVIEWS}/project.qdpx"]
-    )
-
-
 rule integrate_claims:
     input:
         **_files("hypotheses", "themes", "theme_prevalence", "quotes", "scored", "codebook"),
@@ -128,12 +113,6 @@ _NOTEBOOK_INPUTS = {
                     "prevalence_csv": "theme_prevalence", "validation_json": "validation",
                     "themes_yaml": "themes"},
 }
-
-
-def _notebook_parameters(wildcards):
-    files = {p: _INTEGRATION_FILES[k] for p, k in _NOTEBOOK_INPUTS[wildcards.notebook].items()}
-    extra = {"wave": INTEGRATION_WAVE} if wildcards.notebook == "survey" else {}
-    return {**extra, **files, "integration": INTEGRATION}
 
 
 rule integrate_notebook:

@@ -2,17 +2,6 @@
 # model's checksum, seeds and the git commit, in results/provenance.json.
 
 
-def provenance_inputs():
-    files = [config["codebook"], config["analysis"], config["themes"], "config/config.yaml"]
-    for wave in WAVES:
-        spec = wave_spec(wave)
-        files += [spec["survey"], spec["codebook"], spec["analysis"]]
-        if "truth" in spec:
-            files.append(spec["truth"])
-    files += interviews_raw_inputs()
-    return sorted(set(files))
-
-
 rule provenance:
     input:
         provenance_inputs(),
