@@ -8,7 +8,7 @@ segments. A cache hit is timed separately. Prints segments/s, the ratio (target 
 memory.
 
 Usage (repository root):
-    python benchmarks/interviews_embed.py [segments.csv] [--rounds 3] [--batch-size 64] [--limit N]
+    python benchmarks/interviews_embed.py [segments.csv] [--rounds 3] [--batch-size 32] [--limit N]
 
 Without a segments file, the default transcripts are ingested and segmented into a temporary folder.
 """
@@ -22,7 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
 import torch
 
 from upskilling.config import validate
@@ -48,7 +47,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("segments", nargs="?", help="segments.csv (default: segment the default transcripts)")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="use only the first N segments")
     args = parser.parse_args(argv)

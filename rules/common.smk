@@ -2,6 +2,9 @@
 # before any job runs, and the helpers that list each stage's outputs.
 from upskilling.config import validate_config
 from snakemake.exceptions import WorkflowError
+import glob as _glob
+import os as _os
+
 from upskilling.errors import InputError
 
 try:
@@ -37,6 +40,41 @@ def all_targets():
 
 # Stage helpers live here, not beside the rules (snakemake --lint: no functions mixed with rules).
 # They are called after every rules/<stage>.smk has been included, so they may use its constants.
+
+# --- interviews (rules/interviews.smk) ---
+
+
+def interviews_transcripts():
+    """Transcript files in interviews.transcripts with one of interviews.formats (sorted)."""
+    folder = INTERVIEWS["transcripts"]
+    files = []
+    for fmt in INTERVIEWS["formats"]:
+        files += _glob.glob(_os.path.join(folder, f"*.{fmt}"))
+    return sorted(f for f in files if not _os.path.basename(f).startswith((".", "~$")))
+
+
+def _iv_optional(key):
+    return [INTERVIEWS[key]] if INTERVIEWS[key] else []
+
+
+def interviews_raw_inputs():
+    """Raw interview inputs (for provenance checksums): transcripts, redaction list, human coding."""
+    return interviews_transcripts() + _iv_optional("redaction_list") + _iv_optional("human_coding")
+
+
+def interviews_targets():
+    """Final outputs of the interview stage."""
+    return [
+        f"{_IV_PROCESSED}/turns.csv",
+        f"{_IV_RESULTS}/segments.csv",
+        f"{_IV_RESULTS}/topics.csv",
+        f"{_IV_RESULTS}/theme_prevalence.csv",
+        f"{_IV_RESULTS}/quotes.csv",
+        f"{_IV_RESULTS}/validation.json",
+        f"{_IV_RESULTS}/validation.csv",
+        f"{_IV_RESULTS}/topic_model",
+    ]
+
 
 # --- integration (rules/integrate.smk) ---
 

@@ -5,9 +5,6 @@
 #
 # The embedding rule depends only on the segments and the embedding settings: a change to the topic
 # parameters re-runs the topic, stability, quote, prevalence and validation rules, never the embedding.
-import glob as _glob
-import os as _os
-
 from snakemake.exceptions import WorkflowError as _WorkflowError
 from upskilling.config import validate as _validate_section
 from upskilling.errors import InputError as _InputError
@@ -24,38 +21,6 @@ _IV_PROCESSED = "data/processed/interviews"
 _IV_RESULTS = "results/interviews"
 _IV_LOGS = "logs/interviews"
 _IV_TOPIC_SEED = _derive_seed(config.get("seed", 20260429), "interviews.topics")
-
-
-def interviews_transcripts():
-    """Transcript files in interviews.transcripts with one of interviews.formats (sorted)."""
-    folder = INTERVIEWS["transcripts"]
-    files = []
-    for fmt in INTERVIEWS["formats"]:
-        files += _glob.glob(_os.path.join(folder, f"*.{fmt}"))
-    return sorted(f for f in files if not _os.path.basename(f).startswith((".", "~$")))
-
-
-def _iv_optional(key):
-    return [INTERVIEWS[key]] if INTERVIEWS[key] else []
-
-
-def interviews_raw_inputs():
-    """Raw interview inputs (for provenance checksums): transcripts, redaction list, human coding."""
-    return interviews_transcripts() + _iv_optional("redaction_list") + _iv_optional("human_coding")
-
-
-def interviews_targets():
-    """Final outputs of the interview stage."""
-    return [
-        f"{_IV_PROCESSED}/turns.csv",
-        f"{_IV_RESULTS}/segments.csv",
-        f"{_IV_RESULTS}/topics.csv",
-        f"{_IV_RESULTS}/theme_prevalence.csv",
-        f"{_IV_RESULTS}/quotes.csv",
-        f"{_IV_RESULTS}/validation.json",
-        f"{_IV_RESULTS}/validation.csv",
-        f"{_IV_RESULTS}/topic_model",
-    ]
 
 
 rule interviews_ingest:

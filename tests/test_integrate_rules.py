@@ -15,14 +15,7 @@ pytestmark = pytest.mark.slow  # runs Snakemake (about half a minute)
 
 SNAKEFILE = """\
 configfile: "config/config.yaml"
-from upskilling.config import validate
-validate(config, "config.schema.yaml", "config/config.yaml")
-WAVES = sorted(config["waves"])
-def wave_spec(wave):
-    spec = dict(config["waves"][wave])
-    spec.setdefault("codebook", config["codebook"])
-    spec.setdefault("analysis", config["analysis"])
-    return spec
+include: "{common}"
 include: "{rules}"
 rule all:
     input: integration_targets()
@@ -39,7 +32,7 @@ def snakemake(root: Path, *args) -> subprocess.CompletedProcess:
 def run(tmp_path_factory):
     root = support.copy_project(tmp_path_factory.mktemp("smk") / "p")
     (root / "notebooks").symlink_to(support.REPO / "notebooks")
-    (root / "Snakefile").write_text(SNAKEFILE.format(rules=support.REPO / "rules/integrate.smk"))
+    (root / "Snakefile").write_text(SNAKEFILE.format(common=support.REPO / "rules/common.smk", rules=support.REPO / "rules/integrate.smk"))
     res = snakemake(root, "--cores", "4")
     assert res.returncode == 0, res.stderr[-3000:]
     return root

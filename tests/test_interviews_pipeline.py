@@ -94,12 +94,14 @@ def make_workdir(base: Path, pids=("P01", "P02", "P03", "P04", "P05", "P19"), pl
     (work / "data/raw/interviews/redaction_list.txt").write_text(
         (RAW / "redaction_list.txt").read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
     shutil.copy(RAW / "human_coding.csv", work / "data/raw/interviews/human_coding.csv")
-    (work / "config").mkdir()
-    shutil.copy(ROOT / "config" / "themes.yaml", work / "config" / "themes.yaml")
-    config = {"seed": 20260429, "themes": "config/themes.yaml", "interviews": {"stability": {"n_seeds": 5}}}
+    shutil.copytree(ROOT / "config", work / "config")
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config["interviews"] = {"stability": {"n_seeds": 5}}
     (work / "config" / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    # the real common.smk (config validation, stage helpers) + the interview rules only
     (work / "Snakefile").write_text(
         'configfile: "config/config.yaml"\n'
+        f'include: "{ROOT / "rules" / "common.smk"}"\n'
         f'include: "{ROOT / "rules" / "interviews.smk"}"\n\n'
         "rule all:\n    input: interviews_targets()\n", encoding="utf-8")
     return work
@@ -204,9 +206,13 @@ def _steps(work: Path, files: list[Path]) -> Path:
     return out
 
 
-def test_one_transcript_gives_a_result(tmp_path):
-    out = _steps(tmp_path, [RAW / "transcripts" / "P01.txt"])
-    assert len(pd.read_csv(out / "res.csv")) > 20
+@pytest.mark.parametrize("pids", [["P01"], ["P01", "P02", "P19"]])
+def test_one_or_three_transcripts_give_a_result(tmp_path, pids):
+    files = [next((RAW / "transcripts").glob(f"{pid}.*")) for pid in pids]
+    out = _steps(tmp_path, files)
+    result = pd.read_csv(out / "res.csv")
+    assert len(result) > 20 * len(pids) and result["theme"].notna().all()
+    assert set(result["participant_id"]) == set(pids)
 
 
 def test_transcript_without_participant_turns_is_reported(tmp_path):

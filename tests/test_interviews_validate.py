@@ -12,7 +12,7 @@ from sklearn.metrics import adjusted_rand_score, cohen_kappa_score
 
 from upskilling.errors import InputError
 from upskilling.interviews.coherence import document_presence, npmi_matrix, topic_coherence
-from upskilling.interviews.validate import agreement, per_theme_table, read_human_coding
+from upskilling.interviews.validate import agreement, per_theme_table, read_human_coding, theme_share_over_seeds
 
 REF = json.loads((Path(__file__).parent / "r" / "interviews_agreement.json").read_text())
 
@@ -80,3 +80,12 @@ def test_human_coding_errors(tmp_path):
         read_human_coding(tmp_path / "none.csv", ["x"])
     with pytest.raises(InputError, match="no analysed segment"):
         agreement(_segments(), pd.Series({"Z": "x"}), ["x", "y"])
+
+
+def test_theme_share_over_seeds():
+    runs = pd.DataFrame({"seed": [1, 1, 1, 1, 2, 2, 2, 2], "segment_index": [0, 1, 2, 3] * 2,
+                         "theme": ["x", "x", "y", "other", "x", "y", "y", "y"]})
+    out = theme_share_over_seeds(runs, ["x", "y", "z", "other"])
+    assert out["x"] == {"min": 0.25, "max": 0.5}
+    assert out["y"] == {"min": 0.25, "max": 0.75}
+    assert out["z"] == {"min": 0.0, "max": 0.0}

@@ -1,10 +1,11 @@
 """Sentence embeddings of the segments, cached by model checksum and text hash.
 
-The cache key is the sha256 of: the model's weights checksum, the model settings that change the
-vectors (max sequence length, normalisation) and the sha256 of the segment texts in order. A run whose
-key is already in the cache folder copies the vectors instead of embedding again and logs
-``cache hit``. The batch size is not in the key: it changes speed, not the vectors (beyond float
-rounding).
+The cache key is the sha256 of: the model's weights checksum, the settings that change the vectors
+(max sequence length, normalisation, batch size) and the sha256 of the segment texts in order. A run
+whose key is already in the cache folder copies the vectors instead of embedding again and logs
+``cache hit``. The batch size is in the key because it changes the padding of each batch and so the
+last float bits of some vectors (about 1e-7), which is enough to move UMAP / HDBSCAN: the same key must
+mean bit-identical vectors.
 
 The embedding itself is a plain ``SentenceTransformer.encode`` call (which already sorts by length to
 limit padding); the wrapper only hashes the texts and reads or writes one ``.npy`` file, so its
@@ -53,7 +54,7 @@ def cache_key(texts_hash: str, model_sha256: str, settings: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def encode(model, texts: list[str], batch_size: int = 64) -> np.ndarray:
+def encode(model, texts: list[str], batch_size: int = 32) -> np.ndarray:
     """``model.encode`` as float32, unit-length rows (the model's Normalize layer)."""
     vectors = model.encode(list(texts), batch_size=batch_size, show_progress_bar=False,
                            convert_to_numpy=True, normalize_embeddings=False)
@@ -67,7 +68,7 @@ def _prune(cache_dir: Path, keep: int) -> None:
 
 
 def embed_segments(texts: list[str], model, model_sha256: str, cache_dir: str | Path | None,
-                   batch_size: int = 64, cache_keep: int = 5) -> tuple[np.ndarray, dict]:
+                   batch_size: int = 32, cache_keep: int = 5) -> tuple[np.ndarray, dict]:
     """Embed ``texts`` with ``model``, or load them from ``cache_dir`` when the key is there.
 
     Returns ``(vectors, info)``; ``info`` has ``cache_key, cache_hit, texts_sha256, n, dimension,
@@ -75,7 +76,7 @@ def embed_segments(texts: list[str], model, model_sha256: str, cache_dir: str | 
     """
     if len(texts) == 0:
         raise InputError("segments.csv: no segments to embed; check the transcripts and interviews.segmentation")
-    settings = model_settings(model)
+    settings = {**model_settings(model), "batch_size": int(batch_size)}
     t_hash = texts_sha256(texts)
     key = cache_key(t_hash, model_sha256, settings)
     info = {"cache_key": key, "texts_sha256": t_hash, "n": len(texts), "dimension": settings["dimension"],

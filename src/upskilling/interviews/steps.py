@@ -148,7 +148,10 @@ def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: in
     vectors, info = embed_segments(segments["text"].tolist(), model, info_model["sha256"], cache_dir or None,
                                    batch_size=batch_size, cache_keep=cache_keep)
     np.save(_out(out_npy), vectors)
-    write_json({"model": info_model, **info, "segment_ids": segments["segment_id"].tolist()}, out_json)
+    import torch
+
+    write_json({"model": info_model, **info, "torch_threads": torch.get_num_threads(),
+                "segment_ids": segments["segment_id"].tolist()}, out_json)
 
 
 def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,

@@ -1,22 +1,27 @@
-"""BERTopic on precomputed segment embeddings, with the codebook's themes as zero-shot topics.
+"""BERTopic on precomputed segment embeddings, guided by the codebook's themes.
 
 :func:`fit_topics` runs, in order:
 
 1. parameter scaling to the corpus size (:func:`scaled_params`): UMAP neighbours and components, the
    HDBSCAN minimum cluster size (a share of the segments, with a floor), the vectorizer's ``min_df``;
    too few segments stop with a one-line :class:`InputError` before UMAP or HDBSCAN can fail;
-2. BERTopic (seeded UMAP, HDBSCAN, CountVectorizer + c-TF-IDF, KeyBERTInspired as an extra aspect)
-   with ``zeroshot_topic_list`` = one text per theme (label, definition, seed words) when
-   ``guidance: zeroshot``; segments at least ``zeroshot_min_similarity`` similar to a theme text form
-   that theme's topic, the rest are clustered;
-3. outlier reduction (``reduce_outliers``, strategy configurable) and ``update_topics`` so keywords
-   describe the final assignment;
-4. the topic-to-theme map (:func:`upskilling.interviews.themes.map_topics`): every topic, zero-shot or
+2. participant centring of the embeddings (:func:`center_embeddings`, ``center``);
+3. BERTopic (seeded UMAP, HDBSCAN, CountVectorizer + c-TF-IDF) with the themes as
+   ``zeroshot_topic_list`` (``guidance: zeroshot``; the theme vectors of
+   :func:`upskilling.interviews.themes.theme_vectors` stand for the theme texts): a segment at least
+   ``zeroshot_min_similarity`` similar to a theme joins that theme's topic, the rest are clustered.
+   ``guidance: guided`` uses BERTopic's ``seed_topic_list`` instead, ``none`` neither;
+4. outlier reduction (``reduce_outliers``, strategy configurable), then ``update_topics`` so that the
+   c-TF-IDF keywords and the KeyBERTInspired aspect describe the final assignment;
+5. the topic-to-theme map (:func:`upskilling.interviews.themes.map_topics`): every topic, zero-shot or
    clustered, goes to the theme whose vector is most similar to its centroid, or to ``other``.
 
-``probability`` of a segment is its cosine similarity to its topic's centroid, clipped to [0, 1]
-(HDBSCAN membership strengths do not exist for zero-shot or reassigned segments, so one scale is used
-for all). Outliers left after reduction have topic -1, theme ``other`` and probability 0.
+Segment embeddings are never recomputed here: BERTopic's embedding backend answers segment texts and
+theme texts from the precomputed vectors and embeds only KeyBERT's candidate words.
+
+``probability`` of a segment is its cosine similarity to its topic's centroid (centred space), clipped
+to [0, 1] (HDBSCAN membership strengths do not exist for zero-shot or reassigned segments, so one scale
+is used for all). Outliers left after reduction have topic -1, theme ``other`` and probability 0.
 """
 from __future__ import annotations
 
@@ -133,7 +138,9 @@ def _theme_backend(embedding_model, fixed: dict):
 
         def embed(self, documents, verbose=False):
             documents = list(documents)
-            missing = [d for d in documents if d not in fixed]
+            # sorted and unique: KeyBERT builds its word list from a set, whose order changes between
+            # processes; a fixed order gives fixed batches and so bit-identical vectors run to run
+            missing = sorted({d for d in documents if d not in fixed})
             encoded = dict(zip(missing, self.inner.embed(missing, verbose=verbose))) if missing else {}
             return np.vstack([fixed[d] if d in fixed else encoded[d] for d in documents])
 
@@ -295,5 +302,15 @@ def segment_table(segments: pd.DataFrame, fit: TopicFit) -> pd.DataFrame:
 
 
 def save_model(model, path, embedding_model_name: str) -> None:
-    """Save BERTopic with ``serialization='safetensors'`` (c-TF-IDF included, model saved by name)."""
+    """Save BERTopic with ``serialization='safetensors'`` (c-TF-IDF included, model saved by name).
+
+    Keyword scores are rounded to 6 decimals first: KeyBERT's word embeddings vary in the last float
+    bits between runs (CPU threading), which would otherwise make two runs' topics.json differ.
+    """
+    def _round(words):
+        return [(w, round(float(score), 6)) for w, score in words]
+
+    model.topic_representations_ = {t: _round(ws) for t, ws in model.topic_representations_.items()}
+    for aspect, topics in (getattr(model, "topic_aspects_", None) or {}).items():
+        model.topic_aspects_[aspect] = {t: _round(ws) for t, ws in topics.items()}
     model.save(str(path), serialization="safetensors", save_ctfidf=True, save_embedding_model=embedding_model_name)

@@ -116,6 +116,14 @@ def agreement(segments: pd.DataFrame, coding: pd.Series, theme_ids: list[str],
     return summary, per_theme_table(truth, seg["theme"].to_numpy(), labels)
 
 
+def theme_share_over_seeds(assignments: pd.DataFrame, themes: list[str]) -> dict:
+    """Per theme, the ``min`` and ``max`` share of segments over the stability runs: how much a theme's
+    prevalence (what the claims compare) moves with the seed alone."""
+    shares = (assignments.groupby("seed")["theme"].value_counts(normalize=True).unstack(fill_value=0.0)
+              .reindex(columns=themes, fill_value=0.0))
+    return {t: {"min": round(float(shares[t].min()), 4), "max": round(float(shares[t].max()), 4)} for t in themes}
+
+
 def validation_report(segments: pd.DataFrame, topics: pd.DataFrame, segmentation: dict, fit_info: dict,
                       stability_summary: dict, coherence_per_topic: pd.DataFrame, coherence_mean,
                       coding: pd.Series | None, theme_ids: list[str],
@@ -125,7 +133,8 @@ def validation_report(segments: pd.DataFrame, topics: pd.DataFrame, segmentation
     Keys: ``kappa, ari, accuracy, per_theme{theme: {precision, recall, f1, support}}, turn_level,
     kappa_over_seeds, stability{seeds, mean_pairwise_ari, ...}, coherence_npmi, coherence_per_topic,
     outlier_share_before, outlier_share_after, n_segments, n_dropped_segments, dropped_by_reason,
-    n_topics, human_coding`` (``kappa``/``ari``/``per_theme`` are null without a human coding).
+    n_topics, theme_counts, theme_share_over_seeds, human_coding`` (``kappa``/``ari``/``per_theme`` are
+    null without a human coding).
     """
     report = {"human_coding": coding is not None}
     table = pd.DataFrame(columns=PER_THEME_COLUMNS)
@@ -147,5 +156,7 @@ def validation_report(segments: pd.DataFrame, topics: pd.DataFrame, segmentation
     report["n_dropped_segments"] = int(segmentation["n_dropped_segments"])
     report["dropped_by_reason"] = segmentation.get("dropped_by_reason", {})
     report["theme_counts"] = {t: int(n) for t, n in segments["theme"].value_counts().items()}
+    if stability_assignments is not None and len(stability_assignments):
+        report["theme_share_over_seeds"] = theme_share_over_seeds(stability_assignments, list(theme_ids) + [OTHER])
     report["n_topics_per_theme"] = {t: int(n) for t, n in topics[topics["topic"] != -1]["theme"].value_counts().items()}
     return report, table
