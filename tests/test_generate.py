@@ -277,7 +277,8 @@ def test_planted_pii_is_in_its_turn(corpus):
         assert r["value"] in turns[k - 1][1], r
     redact = [ln for ln in (RAW / "interviews/redaction_list.txt").read_text(encoding="utf-8").splitlines()
               if ln and not ln.startswith("#")]
-    assert {r["value"] for r in rows if r["kind"] in ("name", "client")} == set(redact)
+    listed = {(r["kind"], r["value"]) for r in rows if r["kind"] in ("name", "client")}
+    assert {f"client: {v}" if k == "client" else v for k, v in listed} == set(redact)
 
 
 def test_few_near_duplicate_utterances(corpus):

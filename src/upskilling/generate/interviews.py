@@ -190,19 +190,20 @@ def render_all(corpus_dir: Path, roster: list[dict], response_ids: dict) -> dict
             files[f"transcripts/{pid}.txt"] = render_txt(d, row, rid)
         coding += coding_rows(d)
         pii += pii_rows(d)
-        redact += [p["value"] for p in d.get("pii") or [] if p["kind"] in ("name", "client")]
+        redact += [(p["kind"], p["value"]) for p in d.get("pii") or [] if p["kind"] in ("name", "client")]
     files["protocol.md"] = protocol_md(protocol["_doc"])
     files["human_coding.csv"] = _csv(["participant_id", "turn_id", "theme"], coding)
     files["planted_pii.csv"] = _csv(["participant_id", "turn_id", "kind", "value"], pii)
     seen, names = set(), []
-    for v in redact:
+    for kind, v in redact:
         if v not in seen:
             seen.add(v)
-            names.append(v)
+            names.append(f"client: {v}" if kind == "client" else v)
     files["redaction_list.txt"] = (
         "# Names and client names the researcher wants removed from the transcripts, one per line.\n"
         "# Collected from the interview notes (the 'pii' lists of the transcript sources); e-mails,\n"
         "# phone numbers, URLs and handles are not listed: redaction finds those by pattern.\n"
+        "# A 'client: ' prefix makes the placeholder [CLIENT] instead of [NAME].\n"
         + "".join(f"{v}\n" for v in names))
     files["_missing"] = sorted(set(by_pid) - {p.stem for p in sources})
     return files
