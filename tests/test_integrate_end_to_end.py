@@ -25,59 +25,12 @@ pytestmark = pytest.mark.slow
 
 REPO = support.REPO
 EXPORT = "data/raw/survey/wave1/export.csv"
-IGNORE = shutil.ignore_patterns(".git", "__pycache__", "*.egg-info", "conda", "log", "logs", "incomplete",
-                                ".pytest_cache", "workflow-report.html")
-
-
-def snakemake(root: Path, *args, timeout: int = 3600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=root, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def swap_survival_and_growth(root: Path) -> int:
-    """Swap the answers to the survival items and the growth items (columns from the codebook) in a
-    Qualtrics export (three header rows). Returns the number of data rows changed."""
-    path = root / EXPORT
-    cb = support.yaml.safe_load((root / "config/codebook.yaml").read_text())
-    cols = {i["id"]: i["column"] for i in cb["items"]}
-    surv = [cols[i] for i in cb["constructs"]["survival"]["items"]]
-    grow = [cols[i] for i in cb["constructs"]["growth"]["items"]]
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    header = rows[0]
-    pairs = [(header.index(a), header.index(b)) for a, b in zip(surv, grow)]
-    for row in rows[3:]:
-        for a, b in pairs:
-            row[a], row[b] = row[b], row[a]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
-    return len(rows) - 3
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    if not (REPO / EXPORT).exists():
-        pytest.skip(f"{EXPORT} not generated yet")
-    base = tmp_path_factory.mktemp("e2e")
-    default = base / "default"
-    shutil.copytree(REPO, default, ignore=IGNORE, symlinks=True)
-    # the integration outputs are always remade by the code under test (upstream results, if any, are reused)
-    for stale in ("results/claims.csv", "results/claims.md", "results/claims_participants.csv",
-                  "results/report.html", "results/interviews/codebook.qdc", "results/interviews/project.qdpx"):
-        (default / stale).unlink(missing_ok=True)
-    for folder in ("results/figures", "results/notebooks"):
-        shutil.rmtree(default / folder, ignore_errors=True)
-    dry = snakemake(default, "-n", "--quiet")
-    if dry.returncode != 0:
-        pytest.skip(f"the workflow does not parse yet: {(dry.stderr + dry.stdout).strip().splitlines()[-1:]}")
-    res = snakemake(default, "--cores", "4")
-    assert res.returncode == 0, res.stderr[-4000:]
-    reversed_ = base / "reversed"
-    shutil.copytree(default, reversed_, symlinks=True)
-    assert swap_survival_and_growth(reversed_) > 100
-    res = snakemake(reversed_, "--cores", "4")
-    assert res.returncode == 0, res.stderr[-4000:]
-    return default, reversed_
+def runs(e2e_runs):
+    """(default run, run on the reversed export): see tests/conftest.py."""
+    return e2e_runs
 
 
 def test_report_shows_all_five_claims_in_chromium(runs, tmp_path):

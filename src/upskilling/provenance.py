@@ -51,12 +51,17 @@ def git_commit(cwd: str | Path = ".") -> dict[str, object]:
 
 
 def _seeds(config: dict) -> dict[str, object]:
-    seeds = {"master": config.get("seed")}
-    topics = config.get("interviews", {}).get("topics", {})
-    for key in ("seed", "seeds", "stability_seeds"):
-        if key in topics:
-            seeds[f"interviews.topics.{key}"] = topics[key]
-    return seeds
+    """The master seed and every sub-seed the stages derive from it (same derivation as the stages)."""
+    from .interviews.stability import stability_seeds
+    from .interviews.topics import derive_seed
+
+    master = config.get("seed")
+    stability = config.get("interviews", {}).get("stability", {})
+    return {
+        "master": master,
+        "interviews.topics": derive_seed(master, "interviews.topics"),
+        "interviews.stability": stability_seeds(master, stability.get("n_seeds", 5), stability.get("seeds")),
+    }
 
 
 def build(inputs: list[str], config: dict, model: dict | None) -> dict:
