@@ -2,10 +2,7 @@
 verdicts, numbers, figures and quotes (checked in headless Chromium), the executed notebooks have an
 output for every code cell, the .qdpx validates and round-trips, and reversing the survival and growth
 items of the raw export changes C1's row in the joint display and in the report, with no other edit."""
-import csv
 import re
-import shutil
-import subprocess
 import sys
 import zipfile
 from pathlib import Path

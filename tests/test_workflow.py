@@ -2,9 +2,7 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 import yaml
 
 from conftest import ROOT, copy_repo, run_snakemake
