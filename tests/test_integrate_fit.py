@@ -117,7 +117,7 @@ def test_shipped_config_section_validates_and_every_schema_key_has_description_a
 
 
 def test_wave_defaults_to_the_first_and_rejects_unknown():
-    assert wave({"waves": {"b": {}, "a": {}}}) == "a"
+    assert wave({"waves": {"b": {}, "a": {}}}) == "b"  # the first listed, not the first by name
     with pytest.raises(InputError, match=r"'wave' is 'c'"):
         wave({"waves": {"a": {}}, "integration": {"wave": "c"}})
 

@@ -19,8 +19,9 @@ def settings(config: dict) -> dict:
 
 
 def wave(config: dict) -> str:
-    """The survey wave used by the integration: ``integration.wave`` or the first wave by name."""
-    waves = sorted(config.get("waves") or {})
+    """The survey wave used by the integration: ``integration.wave`` or the first wave listed in the
+    config (adding a later wave never moves the joint display off the study's first wave)."""
+    waves = list(config.get("waves") or {})
     chosen = settings(config)["wave"]
     if chosen is None:
         if not waves:
