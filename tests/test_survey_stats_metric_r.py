@@ -32,7 +32,7 @@ def close(a, b, tol=TOL):
     return math.isclose(float(a), float(b), rel_tol=0, abs_tol=tol)
 
 
-def check(res, ref):
+def check_against_r(res, ref):
     assert close(res.statistic, ref["statistic"]), (res.statistic, ref["statistic"])
     assert close(res.df, ref["df"]) and close(res.p, ref["p"]), (res.df, res.p, ref)
     assert res.n == ref["n"]
@@ -45,7 +45,7 @@ def check(res, ref):
 @pytest.mark.parametrize("pair, x, y", [("sa_c1", "sa", "c1"), ("cont", "cont_x", "cont_y")])
 def test_pearson_matches_cor_test(alt, pair, x, y):
     res = sm.pearson(D[x], D[y], ALTS[alt])
-    check(res, REF[f"pearson_{pair}_{alt}"])
+    check_against_r(res, REF[f"pearson_{pair}_{alt}"])
     assert res.effect_size_name == "pearson_r" and res.statistic_name == "t"
     assert res.sign == (1 if res.effect_size > 0 else -1)
     if alt != "two.sided":  # the opposite one-sided p completes the two
@@ -55,7 +55,7 @@ def test_pearson_matches_cor_test(alt, pair, x, y):
 def test_pearson_uses_complete_pairs():
     x = D["cont_x"].to_numpy(dtype=float).copy()
     x[::7] = np.nan
-    check(sm.pearson(x, D["yrs"]), REF["pearson_missing_two.sided"])
+    check_against_r(sm.pearson(x, D["yrs"]), REF["pearson_missing_two.sided"])
 
 
 def test_pearson_degenerate_input_gives_nan_not_an_error():
@@ -71,7 +71,7 @@ def test_chisq_on_a_threshold_recode_matches_r(correct):
     assert (derived["over10"] == (D["yrs"] > 10)).all()
     table = pd.crosstab(derived["bin"], derived["over10"]).to_numpy()
     res = sc.chisq_independence(table, correct=correct)
-    check(res, REF[f"chisq_bin_yrs_over_10_correct_{'TRUE' if correct else 'FALSE'}"])
+    check_against_r(res, REF[f"chisq_bin_yrs_over_10_correct_{'TRUE' if correct else 'FALSE'}"])
 
 
 def test_plan_with_derived_and_where_matches_r(tmp_path):
