@@ -5,22 +5,15 @@
 #
 # The embedding rule depends only on the segments and the embedding settings: a change to the topic
 # parameters re-runs the topic, stability, quote, prevalence and validation rules, never the embedding.
-from snakemake.exceptions import WorkflowError as _WorkflowError
-from upskilling.config import validate as _validate_section
-from upskilling.errors import InputError as _InputError
 from upskilling.interviews.topics import derive_seed as _derive_seed
 
-try:
-    # validated here too so that the section's defaults are filled whatever the top-level validation does
-    INTERVIEWS = _validate_section(config.setdefault("interviews", {}), "config_interviews.schema.yaml",
-                                   "config/config.yaml (section 'interviews')")
-except _InputError as exc:
-    raise _WorkflowError(f"Invalid configuration: {exc}") from None
+# Validated, with every default filled, by validate_config in rules/common.smk.
+INTERVIEWS = config["interviews"]
 
 _IV_PROCESSED = "data/processed/interviews"
 _IV_RESULTS = "results/interviews"
 _IV_LOGS = "logs/interviews"
-_IV_TOPIC_SEED = _derive_seed(config.get("seed", 20260429), "interviews.topics")
+_IV_TOPIC_SEED = _derive_seed(config["seed"], "interviews.topics")
 
 
 rule interviews_ingest:
