@@ -78,6 +78,8 @@ rule interviews_topics:
         embeddings=f"{_IV_PROCESSED}/embeddings.npy",
         meta=f"{_IV_PROCESSED}/embeddings.json",
         themes=config["themes"],
+        turns=f"{_IV_PROCESSED}/turns.csv",
+        protocol=_iv_optional("protocol"),
     output:
         segments=report(
             f"{_IV_RESULTS}/segments.csv",

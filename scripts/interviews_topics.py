@@ -1,4 +1,4 @@
-"""Fit the topic model and map topics to themes (thin wrapper around upskilling.interviews.steps.topics)."""
+"""Fit the inductive topic model (thin wrapper around upskilling.interviews.steps.topics)."""
 from upskilling import logs
 from upskilling.interviews import steps
 
@@ -8,6 +8,8 @@ steps.topics(
     snakemake.input.embeddings,
     snakemake.input.meta,
     snakemake.input.themes,
+    turns_csv=snakemake.input.turns,
+    protocol=snakemake.input.protocol[0] if snakemake.input.protocol else None,
     threads=snakemake.threads,
     topics_cfg=dict(snakemake.params.topics),
     theme_cfg=dict(snakemake.params.theme_vectors),

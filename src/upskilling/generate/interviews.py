@@ -26,6 +26,7 @@ WRAP = 100
 SECONDS_PER_WORD = 0.4
 GAP_SECONDS = 0.8
 NBSP = "\u00a0"
+TEXT_START = 40  # characters of each coded turn written to human_coding.csv as its text anchor
 
 
 def load_protocol(path: Path) -> dict:
@@ -147,9 +148,13 @@ def pii_rows(d: dict) -> list[list[str]]:
 
 
 def coding_rows(d: dict) -> list[list[str]]:
-    """``participant_id,turn_id,theme`` for every participant turn."""
+    """``participant_id,turn_id,theme,text_start`` for every participant turn. ``text_start`` is the first
+    ``TEXT_START`` characters of the turn's text as the transcript shows it (before redaction: what a coder
+    reads); it anchors the code to its turn when turn ids shift (:mod:`upskilling.interviews.coding_io`)."""
     pid = d["participant"]
-    return [[pid, turn_id(pid, 2 * k + 2), t["theme"]] for k, t in enumerate(d["turns"])]
+    # d["rendered"] holds (Interviewer, question), (pid, answer) per source turn: answer k is turn 2k+2
+    return [[pid, turn_id(pid, 2 * k + 2), t["theme"], d["rendered"][2 * k + 1][1][:TEXT_START]]
+            for k, t in enumerate(d["turns"])]
 
 
 def protocol_md(doc: dict) -> str:
@@ -192,7 +197,7 @@ def render_all(corpus_dir: Path, roster: list[dict], response_ids: dict) -> dict
         pii += pii_rows(d)
         redact += [(p["kind"], p["value"]) for p in d.get("pii") or [] if p["kind"] in ("name", "client")]
     files["protocol.md"] = protocol_md(protocol["_doc"])
-    files["human_coding.csv"] = _csv(["participant_id", "turn_id", "theme"], coding)
+    files["human_coding.csv"] = _csv(["participant_id", "turn_id", "theme", "text_start"], coding)
     files["planted_pii.csv"] = _csv(["participant_id", "turn_id", "kind", "value"], pii)
     seen, names = set(), []
     for kind, v in redact:

@@ -155,9 +155,18 @@ def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: in
 
 
 def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
-           seed: int, out_segments, out_topics, out_model_dir, out_info, threads: int = 1) -> None:
-    """Fit the topic model; write results segments.csv, topics.csv, the safetensors model, topics_fit.json."""
+           seed: int, out_segments, out_topics, out_model_dir, out_info, threads: int = 1, turns_csv=None,
+           protocol=None) -> None:
+    """Fit the topic model; write results segments.csv, topics.csv, the safetensors model, topics_fit.json.
+
+    With ``turns_csv`` (turns.csv), each segment's preceding interviewer question is matched to the
+    ``protocol`` questions (:mod:`.inductive`; no protocol file: questions identified by their text):
+    topics.csv gets ``protocol_question`` / ``protocol_share`` and topics_fit.json
+    ``protocol_alignment``.
+    """
     from ..model import MODEL_NAME, load_model, model_info
+    from .embed import encode
+    from .inductive import preceding_questions, protocol_alignment, question_ids, read_protocol
     from .themes import load_themes
     from .topics import fit_topics, save_model, segment_table
 
@@ -167,16 +176,30 @@ def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cf
     model = load_model()
     log.info("segment embeddings read from %s (%d x %d): not embedding again", embeddings_npy, *vectors.shape)
     matrix = _theme_matrix(themes, model, theme_cfg)
+    qids, questions = None, {}
+    if turns_csv:
+        questions = read_protocol(protocol)
+        before = preceding_questions(read_csv(turns_csv, dtype={"text": str}))
+        asked = segments["turn_id"].map(before).fillna("")
+        qids = question_ids(asked, questions, embed=lambda texts: encode(model, texts)).to_numpy()
+        log.info("preceding questions: %d protocol questions read, %d distinct question ids, %.1f%% probes",
+                 len(questions), len(set(qids)), 100 * float(np.mean(qids == "probe")))
     fit = fit_topics(segments["text"].tolist(), vectors, segments["participant_id"].to_numpy(), themes, matrix,
-                     topics_cfg, seed, model)
+                     topics_cfg, seed, model, segment_ids=segments["segment_id"].to_numpy(), question_ids=qids)
     log.info("topic model: %d topics (%d zero-shot), outliers %.1f%% -> %.1f%% after reduction, %.1f s",
              fit.info["n_topics"], fit.info["n_zeroshot_topics"], 100 * fit.info["outlier_share_before"],
              100 * fit.info["outlier_share_after"], fit.info["seconds"])
+    alignment = None
+    if qids is not None:
+        alignment = {"protocol": str(protocol or ""), "n_protocol_questions": len(questions),
+                     **protocol_alignment(fit.topics, qids)}
+        log.info("protocol alignment: AMI %.3f, %.0f%% of topics dominated by one question -> follows protocol: %s",
+                 alignment["ami"], 100 * alignment["share_topics_dominated"], alignment["follows_protocol"])
     write_csv(segment_table(segments, fit), out_segments)
     write_csv(fit.topic_table, out_topics)
     save_model(fit.model, out_model_dir, MODEL_NAME)
     write_json({**fit.info, "model": model_info(), "theme_ids": [t["id"] for t in themes],
-                "topics": topics_cfg, "theme_vectors": theme_cfg}, out_info)
+                "protocol_alignment": alignment, "topics": topics_cfg, "theme_vectors": theme_cfg}, out_info)
 
 
 def stability(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,

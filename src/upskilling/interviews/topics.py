@@ -1,33 +1,51 @@
-"""BERTopic on precomputed segment embeddings, guided by the codebook's themes.
+"""BERTopic on precomputed segment embeddings: inductive topic discovery.
 
-:func:`fit_topics` runs, in order:
+The codebook's themes are coded deductively elsewhere; the topics here are what a researcher reads to
+find themes the codebook lacks (:mod:`upskilling.interviews.inductive` lists the candidates and checks
+whether the topics merely follow the interview protocol). :func:`fit_topics` runs, in order:
 
 1. parameter scaling to the corpus size (:func:`scaled_params`): UMAP neighbours and components, the
    HDBSCAN minimum cluster size (a share of the segments, with a floor), the vectorizer's ``min_df``;
    too few segments stop with a one-line :class:`InputError` before UMAP or HDBSCAN can fail;
 2. participant centring of the embeddings (:func:`center_embeddings`, ``center``);
-3. BERTopic (seeded UMAP, HDBSCAN, CountVectorizer + c-TF-IDF) with the themes as
-   ``zeroshot_topic_list`` (``guidance: zeroshot``; the theme vectors of
-   :func:`upskilling.interviews.themes.theme_vectors` stand for the theme texts): a segment at least
-   ``zeroshot_min_similarity`` similar to a theme joins that theme's topic, the rest are clustered.
-   ``guidance: guided`` uses BERTopic's ``seed_topic_list`` instead, ``none`` neither;
+3. BERTopic (seeded UMAP, HDBSCAN, CountVectorizer + c-TF-IDF). ``guidance: none`` (the default) lets
+   the clusters form on their own; ``zeroshot`` (the theme vectors of
+   :func:`upskilling.interviews.themes.theme_vectors` as ``zeroshot_topic_list``: a segment at least
+   ``zeroshot_min_similarity`` similar to a theme joins that theme's topic) and ``guided``
+   (``seed_topic_list``) remain available;
 4. outlier reduction (``reduce_outliers``, strategy configurable), then ``update_topics`` so that the
    c-TF-IDF keywords and the KeyBERTInspired aspect describe the final assignment;
-5. the topic-to-theme map (:func:`upskilling.interviews.themes.map_topics`): every topic, zero-shot or
-   clustered, goes to the theme whose vector is most similar to its centroid, or to ``other``.
+5. the topic table (:data:`TOPIC_COLUMNS`): a label, keywords, representative segments, the nearest
+   codebook theme and its similarity (:func:`upskilling.interviews.themes.map_topics`, for reading
+   only), and, when the segments' protocol question ids are given, the dominant question.
+
+Keywords (:func:`keyword_vectorizer`) are words of three or more letters that are not stop words
+(:data:`STOP_WORDS`: scikit-learn's English list, contraction fragments, spoken fillers, the
+domain-generic ``ai``) nor redaction placeholders; n-grams are built from such words only. The token
+pattern never yields a contraction (``doesn't``, ``I've`` give no token, ``client's`` gives ``client``)
+and skips words written inside brackets (the redactor's ``[NAME]``, ``[CLIENT]``, ``[EMAIL]`` ...), so
+that ``client`` as a placeholder does not count while ``client`` as a word does. Words frequent in every
+topic (``learn``, ``work``, ``clients`` in this corpus) are damped rather than dropped, with
+``ClassTfidfTransformer(reduce_frequent_words=True)`` (``interviews.topics.reduce_frequent_words``):
+they stay in the vocabulary, so a topic really about them can still show them. Corpus-specific words
+can be added with ``interviews.topics.extra_stop_words``. Both the c-TF-IDF keywords and the KeyBERT
+words (which BERTopic draws from the same vocabulary) are checked again by :func:`keyword_ok`.
 
 Segment embeddings are never recomputed here: BERTopic's embedding backend answers segment texts and
 theme texts from the precomputed vectors and embeds only KeyBERT's candidate words.
 
 ``probability`` of a segment is its cosine similarity to its topic's centroid (centred space), clipped
 to [0, 1] (HDBSCAN membership strengths do not exist for zero-shot or reassigned segments, so one scale
-is used for all). Outliers left after reduction have topic -1, theme ``other`` and probability 0.
+is used for all). Outliers left after reduction have topic -1 and probability 0. ``TopicFit.theme`` (the
+nearest theme of the segment's topic, or ``other``) is kept as a placeholder for the results table and
+the stability runs until the deductive coding replaces it.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import random
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -35,14 +53,76 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .inductive import dominant_questions
 from .themes import OTHER, map_topics, topic_centroids, zeroshot_text
 
 log = logging.getLogger("upskilling.interviews")
 
 SEGMENT_RESULT_COLUMNS = ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text",
                           "topic", "theme", "probability"]
-TOPIC_COLUMNS = ["topic", "size", "keywords", "keybert", "theme", "theme_similarity", "nearest_theme",
-                 "runner_up_similarity", "origin"]
+TOPIC_COLUMNS = ["topic", "size", "label", "keywords", "keybert", "representative", "origin", "nearest_theme",
+                 "theme_similarity", "protocol_question", "protocol_share",
+                 # kept for the readers of the earlier table (integration, notebook) until the deductive
+                 # coding replaces them: the nearest theme above theme_min_similarity, else 'other'
+                 "theme", "runner_up_similarity"]
+LABEL_WORDS = 3        # words in a topic's label
+N_REPRESENTATIVE = 3   # representative segment ids per topic
+
+# ------------------------------------------------------------------ keyword vocabulary
+# A token: 3+ letters (inner hyphens allowed), starting at a word start that is not inside brackets
+# ([NAME], [CLIENT] ... are the redactor's placeholders), ending where the word ends; a word with an
+# apostrophe gives no token unless the apostrophe starts a possessive 's (client's -> client). So
+# "doesn't" never becomes "doesn" + "t" and "I've" never becomes "ve". A plain string, so the saved
+# model's vectorizer (BERTopic keeps the pattern, not callables) is rebuilt identically.
+TOKEN_PATTERN = r"(?<![\w'\u2019\[-])[a-zA-Z][a-zA-Z-]+[a-zA-Z](?:(?=['\u2019]s\b)|(?![\w'\u2019]))"
+CONTRACTION_FRAGMENTS = frozenset("""
+    doesn don ve ll didn isn wasn weren couldn wouldn shouldn aren haven hasn hadn won re mustn needn ain
+    dont doesnt didnt isnt wasnt werent couldnt wouldnt shouldnt arent havent hasnt hadnt cant wont
+    ive youve weve theyve youre theyre thats whats theres heres itll youll theyll hed shed lets
+""".split())
+SPOKEN_FILLERS = frozenset("""
+    um umm uh uhm erm hmm mhm yeah yep yes okay like just really kind kinda sort sorta thing things lot
+    lots actually basically honestly pretty stuff know knew knowing think thinking mean means meant gonna
+    wanna gotta dunno guess maybe bit got gets getting going goes say says said saying want wants wanted
+    way right sure oh also even still probably definitely literally totally obviously exactly course
+    able let something anything everything someone somebody anyone everyone tell told did does doing
+    little
+""".split())
+# Shared by (nearly) every segment of this study: on the stop list rather than in the keywords.
+DOMAIN_STOP_WORDS = frozenset({"ai"})
+
+
+def _sklearn_stop_words() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def stop_words(extra=()) -> list[str]:
+    """The keyword stop list (sorted): scikit-learn's English stop words, contraction fragments, spoken
+    fillers, :data:`DOMAIN_STOP_WORDS` and ``extra`` (``interviews.topics.extra_stop_words``)."""
+    return sorted(_sklearn_stop_words() | CONTRACTION_FRAGMENTS | SPOKEN_FILLERS | DOMAIN_STOP_WORDS
+                  | {str(w).strip().lower() for w in extra if str(w).strip()})
+
+
+_WORD = re.compile(r"[a-z][a-z-]+[a-z]")
+
+
+def keyword_ok(term: str, stop: frozenset | set) -> bool:
+    """A keyword (one word or an n-gram of distinct words) every word of which is a 3+ letter token not
+    in ``stop``. (An n-gram can join words that stop words separated in the text, e.g. ``mind mind``.)"""
+    words = str(term).lower().split()
+    if not words or len(set(words)) < len(words):
+        return False
+    return all(_WORD.fullmatch(w) and sum(c.isalpha() for c in w) >= 3 and w not in stop for w in words)
+
+
+def keyword_vectorizer(ngram_range=(1, 2), min_df=1, extra_stop_words=()):
+    """The CountVectorizer of the topic keywords (see the module docstring)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True, stop_words=stop_words(extra_stop_words),
+                           ngram_range=tuple(ngram_range), min_df=min_df)
 
 
 def derive_seed(master: int, label: str) -> int:
@@ -150,8 +230,8 @@ def _theme_backend(embedding_model, fixed: dict):
 def _build(params: dict, cfg: dict, seed: int, embedding_model, zeroshot_list, seed_list):
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired
+    from bertopic.vectorizers import ClassTfidfTransformer
     from hdbscan import HDBSCAN
-    from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
     umap_model = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"],
@@ -160,14 +240,15 @@ def _build(params: dict, cfg: dict, seed: int, embedding_model, zeroshot_list, s
     hdbscan_model = HDBSCAN(min_cluster_size=params["min_cluster_size"], min_samples=params["min_samples"],
                             metric="euclidean", cluster_selection_method=cfg["cluster_selection"],
                             prediction_data=True)
-    vectorizer = CountVectorizer(stop_words="english", ngram_range=tuple(cfg["ngram_range"]),
-                                 min_df=params["min_df"])
+    vectorizer = keyword_vectorizer(cfg["ngram_range"], params["min_df"], cfg.get("extra_stop_words", ()))
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=cfg.get("reduce_frequent_words", True))
     keybert = KeyBERTInspired(top_n_words=cfg["top_n_words"], random_state=seed)
     model = BERTopic(
         embedding_model=embedding_model,
         umap_model=umap_model,
         hdbscan_model=hdbscan_model,
         vectorizer_model=vectorizer,
+        ctfidf_model=ctfidf,
         representation_model={"KeyBERT": keybert},
         top_n_words=cfg["top_n_words"],
         zeroshot_topic_list=zeroshot_list,
@@ -176,13 +257,13 @@ def _build(params: dict, cfg: dict, seed: int, embedding_model, zeroshot_list, s
         calculate_probabilities=False,
         verbose=False,
     )
-    return model, vectorizer, keybert
+    return model, vectorizer, ctfidf, keybert
 
 
 def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[dict], theme_matrix: np.ndarray,
                cfg: dict, seed: int, embedding_model=None, reduce: bool = True,
-               representations: bool = True) -> TopicFit:
-    """Fit the topic model and map topics to themes.
+               representations: bool = True, segment_ids=None, question_ids=None) -> TopicFit:
+    """Fit the topic model and describe its topics.
 
     Parameters
     ----------
@@ -194,6 +275,9 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
     embedding_model : SentenceTransformer, needed for zero-shot texts and KeyBERTInspired.
     reduce : reduce outliers (``cfg['outliers']``). representations : compute keywords (off for the
         stability re-fits, which only need assignments).
+    segment_ids : ids for the ``representative`` column (default: the segment's position).
+    question_ids : protocol question id of each segment (:func:`inductive.question_ids`) for the
+        ``protocol_question`` / ``protocol_share`` columns (empty without).
 
     ``info`` holds the scaled parameters, outlier shares before/after reduction, numbers of topics and
     seconds.
@@ -215,7 +299,7 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
         fixed = dict(zip(texts, np.asarray(raw_embeddings, dtype=np.float32)))
         fixed.update(zip([zeroshot_text(t) for t in themes], theme_matrix.astype(np.float32)))
         backend = _theme_backend(embedding_model, fixed)
-    model, vectorizer, keybert = _build(params, cfg, seed, backend, zeroshot_list, seed_list)
+    model, vectorizer, ctfidf, keybert = _build(params, cfg, seed, backend, zeroshot_list, seed_list)
     # KeyBERT keywords are computed once, on the final assignment (update_topics below)
     model.representation_model = None
     start = time.perf_counter()
@@ -239,7 +323,8 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
     if representations and n_clusters > 0:
         # KeyBERTInspired embeds candidate words: only with an embedding model
         aspects = {"KeyBERT": keybert} if backend is not None else None
-        model.update_topics(list(texts), topics=topics.tolist(), vectorizer_model=vectorizer,
+        # update_topics falls back to a default c-TF-IDF model unless given ours
+        model.update_topics(list(texts), topics=topics.tolist(), vectorizer_model=vectorizer, ctfidf_model=ctfidf,
                             representation_model=aspects, top_n_words=cfg["top_n_words"])
     else:
         model.topics_ = topics.tolist()
@@ -253,9 +338,19 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
     cent_of = dict(zip(ids, cents))
     prob = np.array([float(np.clip(embeddings[i] @ cent_of[t], 0, 1)) if t != -1 else 0.0
                      for i, t in enumerate(topics)])
-    table = _topic_table(model, topics, mapping, zeroshot_ids, representations)
+    # representative segments: the closest to their topic's centroid (the outliers' too)
+    names = np.asarray(segment_ids if segment_ids is not None else np.arange(n)).astype(str)
+    representative = {}
+    for t in sorted(set(topics.tolist())):
+        idx = np.flatnonzero(topics == t)
+        order = idx[np.argsort(-(embeddings[idx] @ embeddings[idx].mean(axis=0)), kind="stable")]
+        representative[int(t)] = "; ".join(names[order[:N_REPRESENTATIVE]])
+    dominant = dominant_questions(topics, question_ids) if question_ids is not None else None
+    stop = frozenset(stop_words(cfg.get("extra_stop_words", ())))
+    table = _topic_table(model, topics, mapping, zeroshot_ids, representations, representative, dominant, stop)
     info = {
         "seed": int(seed),
+        "guidance": cfg["guidance"],
         "scaled_params": params,
         "n_segments": n,
         "n_topics": int(len(ids)),
@@ -267,33 +362,65 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
     return TopicFit(model=model, topics=topics, theme=theme, probability=prob, topic_table=table, info=info)
 
 
-def _topic_table(model, topics, mapping, zeroshot_ids, representations) -> pd.DataFrame:
+def _crude_stem(word: str) -> str:
+    """``-ing``, ``-ed``, ``-s`` removed (only to compare label words, never shown)."""
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _label(keybert: list[str], keywords: list[str]) -> str:
+    """The first :data:`LABEL_WORDS` KeyBERT terms (else c-TF-IDF keywords), joined with ', ', skipping a
+    term that repeats a word already in the label (``ask``, ``asks``, ``asked``, ``asking`` count as one
+    word), so that ``client; wrong client; clients; english`` gives ``client, english, ...``."""
+    chosen, seen = [], set()
+    for term in keybert or keywords:
+        words = {_crude_stem(w) for w in term.split()}
+        if words & seen:
+            continue
+        chosen.append(term)
+        seen |= words
+        if len(chosen) == LABEL_WORDS:
+            break
+    return ", ".join(chosen)
+
+
+def _topic_table(model, topics, mapping, zeroshot_ids, representations, representative, dominant,
+                 stop) -> pd.DataFrame:
     sizes = pd.Series(topics).value_counts()
     rows = []
     all_ids = sorted(set(int(t) for t in topics))
     mapped = mapping.set_index("topic")
+    dom = dominant.set_index("topic") if dominant is not None else None
+    aspect = (getattr(model, "topic_aspects_", {}) or {}).get("KeyBERT", {}) if representations else {}
     for t in all_ids:
         words = [w for w, _ in (model.get_topic(t) or [])] if representations else []
-        kb = []
-        if representations:
-            aspect = (getattr(model, "topic_aspects_", {}) or {}).get("KeyBERT", {})
-            kb = [w for w, _ in aspect.get(t, [])]
-        row = {"topic": t, "size": int(sizes.get(t, 0)), "keywords": "; ".join(w for w in words if w),
-               "keybert": "; ".join(w for w in kb if w),
+        words = [w for w in words if w and keyword_ok(w, stop)]
+        kb = [w for w, _ in aspect.get(t, []) if w and keyword_ok(w, stop)]
+        row = {"topic": t, "size": int(sizes.get(t, 0)), "label": _label(kb, words), "keywords": "; ".join(words),
+               "keybert": "; ".join(kb), "representative": representative.get(t, ""),
                "origin": "outliers" if t == -1 else ("zeroshot" if t in zeroshot_ids else "cluster")}
         if t in mapped.index:
             row.update(mapped.loc[t].to_dict())
         else:
             row.update(theme=OTHER, theme_similarity=np.nan, nearest_theme="", runner_up_similarity=np.nan)
+        if dom is not None and t in dom.index:
+            row.update(protocol_question=dom.loc[t, "protocol_question"], protocol_share=dom.loc[t, "protocol_share"])
+        else:
+            row.update(protocol_question="", protocol_share=np.nan)
         rows.append(row)
     table = pd.DataFrame(rows, columns=TOPIC_COLUMNS)
-    for col in ("theme_similarity", "runner_up_similarity"):
+    for col in ("theme_similarity", "runner_up_similarity", "protocol_share"):
         table[col] = table[col].astype(float).round(4)
     return table
 
 
 def segment_table(segments: pd.DataFrame, fit: TopicFit) -> pd.DataFrame:
-    """``results/interviews/segments.csv``: the segments with ``topic, theme, probability``."""
+    """``results/interviews/segments.csv``: the segments with ``topic, theme, probability``.
+
+    ``theme`` is, for now, the nearest-theme placeholder of :class:`TopicFit`; the deductive coding
+    will write it."""
     out = segments[["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text"]].copy()
     out["topic"] = fit.topics
     out["theme"] = fit.theme
