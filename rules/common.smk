@@ -72,6 +72,7 @@ def interviews_targets():
         f"{_IV_RESULTS}/quotes.csv",
         f"{_IV_RESULTS}/validation.json",
         f"{_IV_RESULTS}/validation.csv",
+        f"{_IV_RESULTS}/coding_seeds.csv",
         f"{_IV_RESULTS}/topic_model",
     ]
 

@@ -27,6 +27,7 @@ _INTEGRATION_FILES = {
     "quotes": f"{_INTERVIEWS}/quotes.csv",
     "theme_prevalence": f"{_INTERVIEWS}/theme_prevalence.csv",
     "validation": f"{_INTERVIEWS}/validation.json",
+    "coding_seeds": f"{_INTERVIEWS}/coding_seeds.csv",
     "turns": "data/processed/interviews/turns.csv",
     "claims": "results/claims.csv",
     "claims_participants": "results/claims_participants.csv",
@@ -36,7 +37,7 @@ _INTEGRATION_FILES = {
 
 rule integrate_claims:
     input:
-        **_files("hypotheses", "themes", "theme_prevalence", "quotes", "scored", "codebook"),
+        **_files("hypotheses", "themes", "theme_prevalence", "coding_seeds", "quotes", "scored", "codebook"),
         **({"roster": INTEGRATION["roster"]} if INTEGRATION["roster"] else {}),
     output:
         csv=report("results/claims.csv", caption="../report/captions/integrate_claims.rst",
@@ -84,7 +85,7 @@ for _figure in INTEGRATION_FIGURES:
 rule integrate_report:
     input:
         **_files("flow", "reliability", "descriptives", "hypotheses", "claims", "claims_participants",
-                 "theme_prevalence", "topics", "validation", "provenance", "themes", "codebook"),
+                 "theme_prevalence", "topics", "validation", "segments", "provenance", "themes", "codebook"),
         figures=expand("results/figures/{name}.png", name=list(INTEGRATION_FIGURES)),
     output:
         report("results/report.html", caption="../report/captions/integrate_report.rst",
@@ -107,11 +108,11 @@ _NOTEBOOK_INPUTS = {
                "hypotheses_csv": "hypotheses", "scored_csv": "scored", "codebook_yaml": "codebook"},
     "interviews": {"segments_csv": "segments", "topics_csv": "topics", "quotes_csv": "quotes",
                    "prevalence_csv": "theme_prevalence", "validation_json": "validation",
-                   "themes_yaml": "themes"},
+                   "coding_seeds_csv": "coding_seeds", "themes_yaml": "themes"},
     "integration": {"claims_csv": "claims", "participants_csv": "claims_participants",
                     "hypotheses_csv": "hypotheses", "reliability_csv": "reliability",
                     "prevalence_csv": "theme_prevalence", "validation_json": "validation",
-                    "themes_yaml": "themes"},
+                    "coding_seeds_csv": "coding_seeds", "themes_yaml": "themes"},
 }
 
 

@@ -59,6 +59,7 @@ rule interviews_embed:
     output:
         embeddings=f"{_IV_PROCESSED}/embeddings.npy",
         meta=f"{_IV_PROCESSED}/embeddings.json",
+        context=f"{_IV_PROCESSED}/context_embeddings.npy",
     params:
         batch_size=INTERVIEWS["embedding"]["batch_size"],
         cache_dir=INTERVIEWS["embedding"]["cache_dir"],
@@ -81,11 +82,7 @@ rule interviews_topics:
         turns=f"{_IV_PROCESSED}/turns.csv",
         protocol=_iv_optional("protocol"),
     output:
-        segments=report(
-            f"{_IV_RESULTS}/segments.csv",
-            caption="../report/captions/interviews_segments.rst",
-            category="Interviews",
-        ),
+        segments=f"{_IV_PROCESSED}/topic_assignments.csv",
         topics=report(
             f"{_IV_RESULTS}/topics.csv",
             caption="../report/captions/interviews_topics.rst",
@@ -104,6 +101,55 @@ rule interviews_topics:
         "../envs/interviews.yaml"
     script:
         "../scripts/interviews_topics.py"
+
+
+rule interviews_code:
+    input:
+        segments=f"{_IV_PROCESSED}/segments.csv",
+        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
+        meta=f"{_IV_PROCESSED}/embeddings.json",
+        context=f"{_IV_PROCESSED}/context_embeddings.npy",
+        themes=config["themes"],
+        turns=f"{_IV_PROCESSED}/turns.csv",
+        human_coding=_iv_optional("human_coding"),
+        redaction_list=_iv_optional("redaction_list"),
+    output:
+        coding=f"{_IV_PROCESSED}/coding.csv",
+        seeds=report(
+            f"{_IV_RESULTS}/coding_seeds.csv",
+            caption="../report/captions/interviews_coding_seeds.rst",
+            category="Interviews",
+        ),
+        fit=f"{_IV_PROCESSED}/coding_fit.json",
+    params:
+        coding=INTERVIEWS["coding"],
+        name_parts=INTERVIEWS["redaction"]["name_parts"],
+        master_seed=config["seed"],
+    threads: 1
+    log:
+        f"{_IV_LOGS}/code.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_code.py"
+
+
+rule interviews_segments:
+    input:
+        assignments=f"{_IV_PROCESSED}/topic_assignments.csv",
+        coding=f"{_IV_PROCESSED}/coding.csv",
+    output:
+        segments=report(
+            f"{_IV_RESULTS}/segments.csv",
+            caption="../report/captions/interviews_segments.rst",
+            category="Interviews",
+        ),
+    log:
+        f"{_IV_LOGS}/segments.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_segments.py"
 
 
 rule interviews_stability:
@@ -180,8 +226,7 @@ rule interviews_validate:
         fit=f"{_IV_PROCESSED}/topics_fit.json",
         stability=f"{_IV_PROCESSED}/stability.csv",
         stability_summary=f"{_IV_PROCESSED}/stability.json",
-        themes=config["themes"],
-        human_coding=_iv_optional("human_coding"),
+        coding_fit=f"{_IV_PROCESSED}/coding_fit.json",
     output:
         validation=f"{_IV_RESULTS}/validation.json",
         table=report(
@@ -192,6 +237,8 @@ rule interviews_validate:
     params:
         ngram_range=INTERVIEWS["topics"]["ngram_range"],
         top_n=INTERVIEWS["topics"]["top_n_words"],
+        n_boot=INTERVIEWS["coding"]["bootstrap"]["n_boot"],
+        seed=_derive_seed(config["seed"], "interviews.validation.bootstrap"),
     log:
         f"{_IV_LOGS}/validate.log",
     conda:

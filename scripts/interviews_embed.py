@@ -11,4 +11,5 @@ steps.embed(
     threads=snakemake.threads,
     out_npy=snakemake.output.embeddings,
     out_json=snakemake.output.meta,
+    out_context_npy=snakemake.output.context,
 )

@@ -1,4 +1,4 @@
-"""Validation against the human coding, stability, coherence (thin wrapper around upskilling.interviews.steps.validate)."""
+"""Agreement per mode and split, robustness, topic diagnostics (thin wrapper around steps.validate)."""
 from upskilling import logs
 from upskilling.interviews import steps
 
@@ -10,10 +10,11 @@ steps.validate(
     snakemake.input.fit,
     snakemake.input.stability,
     snakemake.input.stability_summary,
-    human_coding=snakemake.input.human_coding[0] if snakemake.input.human_coding else None,
-    themes_yaml=snakemake.input.themes,
+    coding_fit_json=snakemake.input.coding_fit,
     ngram_range=list(snakemake.params.ngram_range),
     top_n=snakemake.params.top_n,
+    n_boot=snakemake.params.n_boot,
+    seed=snakemake.params.seed,
     out_json=snakemake.output.validation,
     out_csv=snakemake.output.table,
 )

@@ -27,11 +27,11 @@ def parameters(root: Path, name: str) -> dict:
                        codebook_yaml=s["codebook"], integration=st),
         "interviews": dict(segments_csv=s["segments"], topics_csv=s["topics"], quotes_csv=s["quotes"],
                            prevalence_csv=s["theme_prevalence"], validation_json=s["validation"],
-                           themes_yaml=s["themes"], integration=st),
+                           coding_seeds_csv=s["coding_seeds"], themes_yaml=s["themes"], integration=st),
         "integration": dict(claims_csv=s["claims"], participants_csv=s["claims_participants"],
                             hypotheses_csv=s["hypotheses"], reliability_csv=s["reliability"],
                             prevalence_csv=s["theme_prevalence"], validation_json=s["validation"],
-                            themes_yaml=s["themes"], integration=st),
+                            coding_seeds_csv=s["coding_seeds"], themes_yaml=s["themes"], integration=st),
     }[name]
 
 

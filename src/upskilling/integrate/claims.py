@@ -14,11 +14,15 @@ from .settings import settings as integration_settings
 
 def load(paths: dict, config: dict) -> dict:
     """Read everything the joint display needs. ``paths`` keys: hypotheses, themes, theme_prevalence,
-    quotes, scored, codebook and optionally roster."""
+    quotes, scored, codebook and optionally roster and coding_seeds (without it the joint display has
+    no robustness over seeds)."""
     st = integration_settings(config)
     roster = None
     if paths.get("roster"):
         roster = io.read_table(paths["roster"], "roster")
+    seeds = None
+    if paths.get("coding_seeds"):
+        seeds = io.read_table(paths["coding_seeds"], "coding_seeds")
     cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
     return {
         "settings": st,
@@ -28,6 +32,7 @@ def load(paths: dict, config: dict) -> dict:
         "quotes": io.read_table(paths["quotes"], "quotes"),
         "scored": io.read_table(paths["scored"], "scored"),
         "roster": roster,
+        "coding_seeds": seeds,
         "codebook": cb,
     }
 
@@ -39,7 +44,7 @@ def build(paths: dict, config: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     linked = joint.link_interviewees(d["roster"], d["scored"], d["prevalence"], list(cb.constructs),
                                      [*d["themes"]["theme"], "other"])
     claims = joint.build_claims(d["hypotheses"], d["themes"], d["prevalence"], d["quotes"], linked,
-                                d["settings"], cb.construct_labels())
+                                d["settings"], cb.construct_labels(), coding_seeds=d["coding_seeds"])
     return claims, linked
 
 

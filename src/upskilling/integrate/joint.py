@@ -3,10 +3,14 @@ the two strands and the verdict; and the interviewees' survey scores beside thei
 
 The verdict is never set here: it is the ``verdict`` of the claim's primary row in hypotheses.csv
 (computed by the survey stage from the data). The fit comes from :mod:`upskilling.integrate.fit`.
+The interview direction and the fit are computed once more per robustness seed of the coding
+(coding_seeds.csv: the theme prevalence with the coder re-trained on another seeded draw of training
+participants), and the joint display says in how many seeds they come out as in the main coding.
 """
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pandas as pd
 
@@ -25,7 +29,10 @@ CLAIM_COLUMNS = [
     "n_interviewees", "qual_direction", "qual_reason",
     "quote_1", "quote_1_source", "quote_2", "quote_2_source",
     # integration
-    "fit", "linked_n", "linked_scores",
+    "fit",
+    # robustness over the coding seeds (coding_seeds.csv)
+    "direction_over_seeds", "direction_agreement_seeds", "fit_over_seeds", "fit_agreement_seeds", "n_seeds",
+    "linked_n", "linked_scores",
 ]
 
 
@@ -126,19 +133,74 @@ def _num(v):
     return None if math.isnan(f) else f
 
 
+def seed_summaries(coding_seeds: pd.DataFrame | None, themes: list[str]) -> dict:
+    """{seed: :func:`~upskilling.integrate.fit.theme_summary` of that seed's prevalence table}, by seed."""
+    if coding_seeds is None or coding_seeds.empty:
+        return {}
+    return {seed: fitrules.theme_summary(prev, themes)
+            for seed, prev in coding_seeds.groupby("seed", sort=True)}
+
+
+def agreement_text(main: str, values: list[str]) -> tuple[int, str]:
+    """(k, 'supports in k of n seeds') for the seeds' values against the main coding's value ``main``;
+    the other values follow, most frequent first: 'confirmation in 4 of 5 seeds; expansion in 1'.
+    (0, '') without seeds."""
+    if not values:
+        return 0, ""
+    k = sum(v == main for v in values)
+    text = f"{main} in {k} of {len(values)} seed{'s' if len(values) != 1 else ''}"
+    others = Counter(v for v in values if v != main)
+    for v, c in sorted(others.items(), key=lambda kv: (-kv[1], kv[0])):
+        text += f"; {v} in {c}"
+    return k, text
+
+
+def over_seeds(claim: str, claim_themes: list[str], verdict: str, direction: str, fit: str,
+               summaries: dict, settings: dict) -> dict:
+    """The claim's interview direction and fit in each seed of ``summaries`` (:func:`seed_summaries`),
+    against the main coding's ``direction`` and ``fit``: the robustness columns of :data:`CLAIM_COLUMNS`."""
+    dirs, fits = [], []
+    for summary in summaries.values():
+        d, _ = fitrules.qualitative_direction(claim, claim_themes, summary, settings["contrasts"],
+                                              settings["prevalence"])
+        dirs.append(d)
+        fits.append(fitrules.fit(verdict, d, settings["fit"]))
+    k_dir, dir_text = agreement_text(direction, dirs)
+    k_fit, fit_text = agreement_text(fit, fits)
+    none = not summaries
+    return {"direction_over_seeds": dir_text, "direction_agreement_seeds": None if none else k_dir,
+            "fit_over_seeds": fit_text, "fit_agreement_seeds": None if none else k_fit,
+            "n_seeds": len(summaries)}
+
+
+def k_of_n(row: dict) -> str:
+    """'4 of 5' (seeds whose fit equals the main coding's), '' without seeds."""
+    n, k = row.get("n_seeds"), row.get("fit_agreement_seeds")
+    try:
+        n, k = int(float(n)), int(float(k))
+    except (TypeError, ValueError):
+        return ""
+    return f"{k} of {n}" if n > 0 else ""
+
+
 def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.DataFrame,
                  quotes: pd.DataFrame, linked: pd.DataFrame, settings: dict,
-                 construct_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                 construct_labels: dict[str, str] | None = None,
+                 coding_seeds: pd.DataFrame | None = None) -> pd.DataFrame:
     """The joint display: one row per claim (columns :data:`CLAIM_COLUMNS`).
 
     Claims are those in ``settings['claims']`` plus any claim with a row in hypotheses.csv or a
     theme in themes.yaml, sorted by id. Every claim needs exactly one primary row in hypotheses.csv.
+    With ``coding_seeds`` (coding_seeds.csv: ``seed`` plus the columns of theme_prevalence.csv), the
+    direction and the fit are recomputed per seed with the same rules (:func:`over_seeds`); without
+    it the robustness columns are empty and ``n_seeds`` is 0.
     """
     construct_labels = construct_labels or {}
     claims_cfg = settings["claims"]
     ids = sorted(set(claims_cfg) | set(hypotheses["claim"].dropna()) | set(themes["claim"].dropna()))
     primary = primary_rows(hypotheses, ids)
     summary = fitrules.theme_summary(prevalence, list(themes["theme"]))
+    per_seed = seed_summaries(coding_seeds, list(themes["theme"]))
     share = summary.set_index("theme")
     people = prevalence["participant_id"].nunique()
     rows = []
@@ -153,6 +215,7 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
         quotes_picked = pick_quotes(quotes, required, settings["quotes_per_claim"])
         p = primary.loc[claim]
         n_linked, linked_scores = _linked_summary(linked, cfg.get("constructs", []), construct_labels)
+        fit = fitrules.fit(p["verdict"], direction, settings["fit"])
         row = {
             "claim": claim, "title": cfg["title"],
             "hypothesis": p["hypothesis"], "test": p["test"], "variables": p["variables"],
@@ -170,7 +233,8 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
             "n_participants": int(present["participant_id"].nunique()),
             "n_interviewees": int(people),
             "qual_direction": direction, "qual_reason": reason,
-            "fit": fitrules.fit(p["verdict"], direction, settings["fit"]),
+            "fit": fit,
+            **over_seeds(claim, claim_themes, p["verdict"], direction, fit, per_seed, settings),
             "linked_n": n_linked, "linked_scores": linked_scores,
         }
         for i in (1, 2):
@@ -193,13 +257,22 @@ def to_markdown(claims: pd.DataFrame, linked: pd.DataFrame) -> str:
     """The joint display as Markdown: a summary table, the quotes per claim, and the interviewees."""
     lines = ["# Joint display: survey and interview evidence per claim", "",
              "| claim | survey test | estimate [95% CI] | p (adj.) | n | verdict | themes (share of segments) "
-             "| participants | interviews | fit |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| participants | interviews | fit | same fit in seeds |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in claims.to_dict("records"):
         est = fmt.estimate(r)
         lines.append("| " + " | ".join(_md_cell(x) for x in [
             f"{r['claim']}: {r['title']}", fmt.test_label(r), est, fmt.pvalue(r["p_adjusted"]), r["n"], r["verdict"],
-            r["theme_shares"], r["theme_participants"], r["qual_direction"], r["fit"]]) + " |")
+            r["theme_shares"], r["theme_participants"], r["qual_direction"], r["fit"], k_of_n(r)]) + " |")
+    lines += ["", "## Robustness over the coding seeds", ""]
+    seeded = [r for r in claims.to_dict("records") if k_of_n(r)]
+    if seeded:
+        lines += ["The interview direction and the fit recomputed with the coder re-trained on other seeded "
+                  "draws of training participants (coding_seeds.csv):", ""]
+        lines += [f"- **{r['claim']}** interviews: {_md_cell(r['direction_over_seeds'])}; "
+                  f"fit: {_md_cell(r['fit_over_seeds'])}" for r in seeded]
+    else:
+        lines.append("No robustness seeds were given (coding_seeds.csv).")
     combined = [r for r in claims.to_dict("records") if r.get("parts")]
     if combined:
         lines += ["", "## Parts of the combined primary tests", ""]

@@ -18,6 +18,8 @@ import pandas as pd
 from . import caveats as caveat_rules
 from . import fmt
 from . import inputs as io
+from . import joint
+from . import validation as V
 from .codebook import Codebook
 from .settings import settings as integration_settings
 
@@ -45,14 +47,15 @@ CAPTIONS = {
                      "prevalence of its interview themes, and the fit of the two strands.",
 }
 
-VALIDATION_LABELS = [
-    ("kappa", "Cohen's kappa with the human coding"),
-    ("ari", "Adjusted Rand index with the human coding"),
-    ("coherence_npmi", "Topic coherence (NPMI)"),
-    ("outlier_share_before", "Outlier share before reduction"),
-    ("outlier_share_after", "Outlier share after reduction"),
-    ("n_segments", "Segments analysed"),
-    ("n_dropped_segments", "Segments dropped"),
+#: Rows of the side-by-side comparison of the coding modes (metric keys of an agreement summary).
+COMPARE_ROWS = [
+    ("Segments (participants)", None),
+    ("Cohen's \u03ba [95% CI]", None),
+    ("Krippendorff's \u03b1", "krippendorff_alpha"),
+    ("Accuracy", "accuracy"),
+    ("Macro F1", "macro_f1"),
+    ("Lowest theme F1", "min_theme_f1"),
+    ("Largest |share difference| (coded vs. predicted)", "max_abs_share_difference"),
 ]
 
 
@@ -69,10 +72,142 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
+def _kappa_ci(s: dict | None) -> str:
+    """'0.72 [0.60, 0.81]' from an agreement summary (the CI left out when absent)."""
+    if not s:
+        return "\u2013"
+    text = fmt.num(s.get("kappa"), 2)
+    if not (V.missing(s.get("kappa_ci_low")) or V.missing(s.get("kappa_ci_high"))):
+        text += f" [{fmt.num(s['kappa_ci_low'], 2)}, {fmt.num(s['kappa_ci_high'], 2)}]"
+    return text
+
+
+def _compare(val: dict, split: str) -> list[dict]:
+    """Rows of :data:`COMPARE_ROWS`, one value per coding mode (zero-shot first)."""
+    rows = []
+    for label, key in COMPARE_ROWS:
+        values = []
+        for m in V.modes(val):
+            s = V.summary(val, m, split)
+            if s is None:
+                values.append("\u2013")
+            elif label.startswith("Segments"):
+                values.append(f"{_value(s.get('n'))} ({_value(s.get('n_participants'))})")
+            elif label.startswith("Cohen"):
+                values.append(_kappa_ci(s))
+            else:
+                values.append(fmt.num(s.get(key), 2))
+        rows.append({"label": label, "values": values})
+    return rows
+
+
+def _flat(d, prefix: str = "") -> list[dict]:
+    """Scalar entries of a (nested) dict as [{'label': 'a.b', 'value': text}] (lists joined)."""
+    out = []
+    for k, v in (d or {}).items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out += _flat(v, key + ".")
+        elif isinstance(v, list):
+            if all(not isinstance(x, (dict, list)) for x in v):
+                out.append({"label": key, "value": ", ".join(_value(x) for x in v) or "\u2013"})
+        else:
+            out.append({"label": key, "value": _value(v)})
+    return out
+
+
+def _value(x) -> str:
+    if x is None or (isinstance(x, float) and V.missing(x)):
+        return "\u2013"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, float):
+        return fmt.num(x, 3)
+    return str(x)
+
+
+def _count(x) -> str:
+    return "\u2013" if V.missing(x) else str(int(float(x)))
+
+
+def coding_context(val: dict, segments: pd.DataFrame | None, theme_label: dict[str, str]) -> dict:
+    """What the report says about the theme coding: whether a human coding exists, the coding modes
+    side by side (test half, and the development half), the mode the joint display uses, the human-coded
+    training turns, the per-theme agreement, the labelling budget, the robustness over seeds and the
+    topic model's diagnostics."""
+    coding = V.has_coding(val)
+    used = V.mode_used(val)
+    theme_order = list(theme_label)
+
+    def order(t):
+        return (theme_order.index(t) if t in theme_order else len(theme_order), t)
+
+    per_theme = []
+    pt = V.per_theme(val)
+    for t in sorted(pt.index, key=order):
+        m = pt.loc[t].to_dict()
+        per_theme.append({"theme": t, "label": theme_label.get(t, t),
+                          "support": _count(m.get("support")), "n_predicted": _count(m.get("n_predicted")),
+                          **{k: fmt.num(m.get(k), 2) for k in ("precision", "recall", "f1")},
+                          **{k: fmt.pct(m.get(k), 1) for k in ("share_coded", "share_predicted")}})
+    human = None
+    if segments is not None:
+        hs = segments[segments["theme_source"].astype(str) == "human"]
+        turns = hs.drop_duplicates("turn_id").sort_values("turn_id")
+        human = {"n_segments": int(len(hs)), "n_turns": int(len(turns)), "n_all": int(len(segments)),
+                 "participants": ", ".join(sorted(turns["participant_id"].astype(str).unique())),
+                 "turns": [{"participant": pid, "turns": ", ".join(g["turn_id"].astype(str))}
+                           for pid, g in turns.groupby("participant_id", sort=True)],
+                 "modes": ", ".join(f"{V.mode_label(m)} {n}" for m, n in
+                                    segments["coding_mode"].astype(str).value_counts().sort_index().items())}
+    split = V.split_ids(val)
+    budget = [{"size": _value(b.get("size")), "mean": fmt.num(b.get("mean"), 2),
+               "range": f"[{fmt.num(b.get('min'), 2)}, {fmt.num(b.get('max'), 2)}]",
+               "n_repeats": _value(b.get("n_repeats"))} for b in (val.get("budget") or [])]
+    rob = V.robustness(val)
+    shares = rob.get("theme_share") or {}
+    rob_rows = [{"label": theme_label.get(t, t), "min": fmt.pct(shares[t].get("min"), 1),
+                 "max": fmt.pct(shares[t].get("max"), 1)} for t in sorted(shares, key=order)]
+    rob_extra = _flat({k: v for k, v in rob.items() if k not in ("seeds", "theme_share")})
+    top = V.topics(val)
+    stab = top.get("stability") or {}
+    align = top.get("protocol_alignment") or {}
+    dropped = val.get("dropped_by_reason") or {}
+    topic_rows = [
+        ("Topics", top.get("n_topics")),
+        ("Outlier share before reduction", top.get("outlier_share_before")),
+        ("Outlier share after reduction", top.get("outlier_share_after")),
+        ("Topic coherence (NPMI)", top.get("coherence_npmi")),
+        ("Stability across seeds (mean pairwise ARI)", stab.get("mean_pairwise_ari")),
+        ("Alignment with the protocol questions (AMI)", align.get("ami")),
+        ("Topics follow the protocol", align.get("follows_protocol")),
+        ("Segments analysed", val.get("n_segments")),
+        ("Segments dropped", val.get("n_dropped_segments")),
+    ]
+    topic_rows = [{"label": lab, "value": _value(v)} for lab, v in topic_rows]
+    if dropped:
+        topic_rows[-1]["value"] += " (" + ", ".join(f"{k}: {v}" for k, v in sorted(dropped.items())) + ")"
+    return {
+        "human_coding": coding, "note": V.note(val),
+        "mode_used": used, "mode_label": V.mode_label(used),
+        "kappa": _kappa_ci(V.summary(val)) if coding else "\u2013",
+        "modes": [{"key": m, "label": V.mode_label(m).capitalize(), "used": m == used} for m in V.modes(val)],
+        "compare_test": _compare(val, "test") if coding else [],
+        "compare_dev": _compare(val, "development") if coding else [],
+        "split": {k: {"n": len(v), "ids": ", ".join(map(str, v))} for k, v in split.items()},
+        "human": human, "per_theme": per_theme, "budget": budget,
+        "anchoring": _flat(val.get("anchoring")) if isinstance(val.get("anchoring"), dict) else [],
+        "robustness": {"seeds": ", ".join(map(str, rob.get("seeds") or [])), "n_seeds": len(rob.get("seeds") or []),
+                       "retrained": coding and used == "few_shot",
+                       "rows": rob_rows, "extra": rob_extra},
+        "topics": topic_rows,
+    }
+
+
 def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
     """Everything the template shows. ``paths`` keys: flow, reliability, descriptives, hypotheses,
-    claims, claims_participants, theme_prevalence, topics, validation, provenance, themes, codebook;
-    ``figures`` maps figure name -> PNG path."""
+    claims, claims_participants, theme_prevalence, topics, validation, provenance, themes, codebook and
+    optionally segments (to name the human-coded training turns); ``figures`` maps figure name -> PNG path."""
     st = integration_settings(config)
     cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
     labels = cb.construct_labels()
@@ -83,7 +218,8 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
     claims = pd.read_csv(paths["claims"], keep_default_na=False, na_values=[""])
     linked = pd.read_csv(paths["claims_participants"])
     prevalence = io.read_table(paths["theme_prevalence"], "theme_prevalence")
-    validation = io.read_json(paths["validation"])
+    validation = V.read(paths["validation"])
+    segments = io.read_table(paths["segments"], "segments") if paths.get("segments") else None
     provenance = io.read_json(paths["provenance"])
     themes = io.read_themes(paths["themes"])
     theme_label = io.theme_labels(themes)
@@ -155,6 +291,9 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
             "theme_rows": [{"id": t, "label": theme_label.get(t, t), "share": shares.get(t, "\u2013"),
                             "participants": people.get(t, "\u2013")} for t in themes_here],
             "fit_rule": f"integration.fit.{r['verdict'].replace(' ', '_')}.{r['qual_direction']}",
+            "seeds": joint.k_of_n(r), "fit_over_seeds": r.get("fit_over_seeds") or "",
+            "seeds_split": ";" in str(r.get("fit_over_seeds") or ""),
+            "direction_over_seeds": r.get("direction_over_seeds") or "",
             "caveats": list(cav.loc[(cav["subject"] == cid) | (cav["subject"].isin(
                 list(hypotheses.loc[hypotheses["claim"] == cid, "hypothesis"])) | cav["subject"].isin(themes_here)),
                 "message"]),
@@ -169,24 +308,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
             "scores": [fmt.num(r.get(c)) for c in constructs],
             "shares": [fmt.pct(r.get(c)) if r.get(c) is not None else "\u2013" for c in share_cols]})
 
-    val_rows = [{"label": lab, "value": validation.get(k)} for k, lab in VALIDATION_LABELS]
-    stability = validation.get("stability") or {}
-    val_rows.insert(2, {"label": "Stability across seeds (mean pairwise ARI)",
-                        "value": stability.get("mean_pairwise_ari")})
-    kos = validation.get("kappa_over_seeds") or {}
-    if kos.get("mean") is not None:
-        val_rows.insert(1, {"label": f"Kappa across {kos.get('n_runs', '')} seeds: mean [min, max]",
-                            "value": f"{fmt.num(kos['mean'], 3)} [{fmt.num(kos.get('min'), 3)}, "
-                                     f"{fmt.num(kos.get('max'), 3)}]"})
-    for v in val_rows:
-        x = v["value"]
-        v["value"] = "\u2013" if x is None else (str(x) if isinstance(x, (int, str)) else fmt.num(x, 3))
-    theme_order = list(theme_label)
-    per_theme = []
-    for t, m in sorted((validation.get("per_theme") or {}).items(),
-                       key=lambda kv: (theme_order.index(kv[0]) if kv[0] in theme_order else len(theme_order), kv[0])):
-        per_theme.append({"theme": t, "label": theme_label.get(t, t), "support": m.get("support"),
-                          **{k: fmt.num(m.get(k), 2) for k in ("precision", "recall", "f1")}})
+    coding = coding_context(validation, segments, theme_label)
 
     joint_figure = figure("joint_display")
     interview_figures = [f for f in (figure("topic_keywords"), figure("theme_prevalence_by_participant")) if f]
@@ -204,7 +326,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
         "people": {"constructs": [labels.get(c, c) for c in constructs],
                    "themes": [theme_label.get(c[6:], c[6:]) for c in share_cols], "rows": people_rows},
         "interview_figures": interview_figures,
-        "validation": val_rows, "per_theme": per_theme,
+        "coding": coding,
         "caveats": _records(cav),
         "provenance": {"git": git, "python": provenance.get("python"), "platform": provenance.get("platform"),
                        "seeds": ", ".join(f"{k}: {v}" for k, v in sorted((provenance.get("seeds") or {}).items())),

@@ -14,6 +14,8 @@ import pandas as pd
 
 from ..errors import InputError
 
+OTHER_LABEL = "other"
+
 log = logging.getLogger("upskilling.interviews")
 
 
@@ -127,6 +129,10 @@ def segment(turns_csv, window: int, stride: int, min_words: int, out_segments, o
     turns = read_csv(turns_csv, dtype={"text": str})
     turns["text"] = turns["text"].fillna("")
     segments, dropped = segment_turns(turns, window=window, stride=stride, min_words=min_words)
+    from .inductive import preceding_questions
+
+    # the interviewer's preceding question (redacted like every turn): context for the theme coder
+    segments["context"] = segments["turn_id"].map(preceding_questions(turns)).fillna("")
     summary = segmentation_summary(segments, dropped, turns)
     summary["settings"] = {"window": window, "stride": stride or window, "min_words": min_words}
     log.info("%d segments from %d participant turns; %d dropped %s", summary["n_segments"],
@@ -136,21 +142,34 @@ def segment(turns_csv, window: int, stride: int, min_words: int, out_segments, o
     write_json(summary, out_summary)
 
 
-def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: int, out_npy, out_json) -> None:
-    """Embed the segments (or reuse the cache); write embeddings.npy and embeddings.json."""
+def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: int, out_npy, out_json,
+          out_context_npy=None) -> None:
+    """Embed the segments and their context questions (or reuse the cache); write embeddings.npy,
+    context_embeddings.npy and embeddings.json."""
     from ..model import load_model, model_info
     from .embed import embed_segments
 
     _threads(threads)
-    segments = read_csv(segments_csv, dtype={"text": str})
+    segments = read_csv(segments_csv, dtype={"text": str, "context": str})
     info_model = model_info()
     model = load_model()
     vectors, info = embed_segments(segments["text"].tolist(), model, info_model["sha256"], cache_dir or None,
                                    batch_size=batch_size, cache_keep=cache_keep)
     np.save(_out(out_npy), vectors)
+    context_info = None
+    if out_context_npy is not None:
+        if "context" not in segments.columns:
+            raise InputError(f"{segments_csv}: no 'context' column; re-run the segmentation rule")
+        # the same question precedes several segments: embed each distinct question once
+        questions = segments["context"].fillna("").tolist()
+        unique = sorted(set(questions))
+        qvec, context_info = embed_segments([q or " " for q in unique], model, info_model["sha256"],
+                                            cache_dir or None, batch_size=batch_size, cache_keep=cache_keep)
+        row = {q: i for i, q in enumerate(unique)}
+        np.save(_out(out_context_npy), qvec[[row[q] for q in questions]])
     import torch
 
-    write_json({"model": info_model, **info, "torch_threads": torch.get_num_threads(),
+    write_json({"model": info_model, **info, "context": context_info, "torch_threads": torch.get_num_threads(),
                 "segment_ids": segments["segment_id"].tolist()}, out_json)
 
 
@@ -251,28 +270,131 @@ def quotes(results_segments, embeddings_npy, embeddings_json, themes_yaml, cente
     write_json(summary, out_json)
 
 
-def validate(results_segments, topics_csv, segmentation_json, topics_info_json, stability_csv, stability_json,
-             human_coding, themes_yaml, ngram_range, top_n: int, out_json, out_csv) -> None:
-    """Agreement with the human coding, stability, coherence, outliers: validation.json + validation.csv."""
-    from .coherence import mean_coherence, topic_coherence
-    from .themes import load_themes
-    from .validate import read_human_coding, validation_report
+def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml, human_coding, turns_csv,
+         redaction_list, name_parts: bool, coding_cfg: dict, master_seed: int, out_coding, out_seeds, out_fit,
+         threads: int = 1) -> None:
+    """Deductive theme coding (zero-shot and few-shot): coding.csv, coding_seeds.csv, coding_fit.json."""
+    from ..model import load_model
+    from .agreement import budget_curve, budget_summary, cohen_kappa
+    from .coding import (code_segments, codebook_texts, features, prevalence_over_seeds, prototypes,
+                         split_participants, zero_shot)
+    from .coding_io import read_human_coding
+    from .embed import encode
+    from .redact import make_redactor
+    from .themes import load_codebook
+    from .topics import derive_seed
 
-    theme_ids = [t["id"] for t in load_themes(themes_yaml)]
-    segments = read_csv(results_segments, dtype={"text": str})
+    _threads(threads)
+    segments, vectors, _ = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
+    questions = np.load(context_npy)
+    if len(questions) != len(segments):
+        raise InputError(f"{context_npy}: {len(questions)} rows for {len(segments)} segments; re-run the embedding rule")
+    themes, other = load_codebook(themes_yaml)
+    theme_ids = [t["id"] for t in themes]
+    labels = theme_ids + [OTHER_LABEL]
+    texts, text_labels = codebook_texts(themes, other)
+    protos = prototypes(encode(load_model(), texts), text_labels, labels)
+    groups = segments["participant_id"].to_numpy()
+    w = coding_cfg["context_weight"]
+    zs = coding_cfg["zero_shot"]
+    zs_theme, zs_score, _ = zero_shot(vectors, groups, questions, protos, labels, w, zs["other_bias"], zs["temperature"])
+    x = features(vectors, groups, questions, w)
+    cfg = {**coding_cfg, "few_shot": {**coding_cfg["few_shot"], "class_weight": (
+        None if coding_cfg["few_shot"]["class_weight"] == "none" else coding_cfg["few_shot"]["class_weight"])}}
+
+    human, anchoring, split = None, None, None
+    if human_coding:
+        turns = read_csv(turns_csv, dtype={"text": str})
+        redactor = make_redactor(redaction_list or None, name_parts=name_parts)
+        coding, anchoring = read_human_coding(human_coding, theme_ids, turns, redact=redactor,
+                                              labels={t["id"]: t["label"] for t in themes})
+        human = coding.set_index("turn_id")["theme"]
+        coded = sorted(set(coding["participant_id"]))
+        split = split_participants(coded, coding_cfg["split"], coding_cfg["training"], master_seed)
+        log.info("human coding %s: %d rows (%d matched, %d moved, %d unmatched); development %d, test %d, "
+                 "training %d participants", human_coding, anchoring["n_rows"], anchoring["n_matched"],
+                 anchoring["n_moved"], anchoring["n_unmatched"], len(split["development"]), len(split["test"]),
+                 len(split["training"]))
+    table = code_segments(segments, x, zs_theme, zs_score, human, split, cfg)
+    seeds = [derive_seed(master_seed, f"interviews.coding.robustness.{i}")
+             for i in range(coding_cfg["robustness"]["n_seeds"])]
+    prevalence_seeds, runs = prevalence_over_seeds(segments, x, zs_theme, zs_score, human, split, cfg, seeds,
+                                                   theme_ids)
+    hum = table["human_theme"].to_numpy(dtype=object)
+    test = (table["split"] == "test").to_numpy() & (hum != "")
+    run_info = []
+    for run in runs:
+        t = run["table"]
+        counts = t["theme"].value_counts()
+        info = {"seed": run["seed"], "training": run["training"],
+                "theme_counts": {lab: int(counts.get(lab, 0)) for lab in labels}}
+        if test.any() and run["training"]:
+            info["test_kappa"] = round(float(cohen_kappa(hum[test], t["theme"].to_numpy()[test], labels)), 4)
+        run_info.append(info)
+    budget = None
+    if split is not None and test.any():
+        dev_pool = np.flatnonzero(table["split"].isin(["development", "training"]).to_numpy() & (hum != ""))
+        eval_idx = np.flatnonzero(test)
+        from .coding import FewShotCoder
+
+        def fit_predict(train_idx, train_labels):
+            if len(train_idx) == 0:
+                return zs_theme[eval_idx]
+            if len(set(train_labels.tolist())) < 2:
+                return np.full(len(eval_idx), train_labels[0], dtype=object)
+            coder = FewShotCoder(cfg["few_shot"]["C"], cfg["few_shot"]["class_weight"]).fit(x[train_idx], train_labels)
+            return coder.predict(x[eval_idx])[0]
+
+        pool = pd.DataFrame({"label": hum[dev_pool], "index": dev_pool})
+        curve = budget_curve(fit_predict, pool, eval_idx, hum[eval_idx], sizes=tuple(coding_cfg["budget"]["sizes"]),
+                             repeats=coding_cfg["budget"]["repeats"], seed=derive_seed(master_seed, "interviews.coding.budget"),
+                             labels=labels)
+        budget = budget_summary(curve).round(4).to_dict("records")
+    mode = table["coding_mode"].iloc[0]
+    log.info("coded %d segments; joint display uses %s (%d human-coded training segments)", len(table), mode,
+             int((table["theme_source"] == "human").sum()))
+    write_csv(table, out_coding)
+    write_csv(prevalence_seeds, out_seeds)
+    write_json({"mode_used": mode, "labels": labels, "settings": coding_cfg, "split": split, "anchoring": anchoring,
+                "robustness": {"seeds": [r["seed"] for r in run_info], "runs": run_info}, "budget": budget,
+                "n_codebook_texts": len(texts)}, out_fit)
+
+
+def segments_table(assignments_csv, coding_csv, out_csv) -> None:
+    """results/interviews/segments.csv: the topic assignment beside the deductive coding."""
+    from .coding import CODING_COLUMNS
+
+    topics = read_csv(assignments_csv, dtype={"text": str})
+    coding = read_csv(coding_csv, dtype={c: str for c in ("theme", "theme_source", "coding_mode", "theme_zero_shot",
+                                                          "theme_few_shot", "human_theme", "split")})
+    if topics["segment_id"].tolist() != coding["segment_id"].tolist():
+        raise InputError(f"{coding_csv}: segments differ from {assignments_csv}; re-run the coding rule")
+    keep = [c for c in CODING_COLUMNS if c not in ("segment_id", "participant_id", "turn_id")]
+    out = topics.drop(columns=[c for c in ("theme",) if c in topics.columns]).reset_index(drop=True)
+    out = pd.concat([out, coding[keep].reset_index(drop=True)], axis=1)
+    write_csv(out, out_csv)
+
+
+def validate(results_segments, topics_csv, segmentation_json, topics_info_json, stability_csv, stability_json,
+             coding_fit_json, ngram_range, top_n: int, n_boot: int, seed: int, out_json,
+             out_csv) -> None:
+    """Agreement per mode and split, robustness, topic diagnostics: validation.json + validation.csv."""
+    from .coherence import mean_coherence, topic_coherence
+    from .validate import validation_report
+
+    segments = read_csv(results_segments, dtype={"text": str, "human_theme": str, "theme_few_shot": str})
     topic_table = read_csv(topics_csv, dtype={"keywords": str, "keybert": str})
     words = {int(r.topic): [w.strip() for w in str(r.keywords).split(";") if w.strip()]
              for r in topic_table.fillna({"keywords": ""}).itertuples()}
     per_topic = topic_coherence(words, segments["text"].tolist(), top_n=top_n, ngram_range=ngram_range)
-    coding = read_human_coding(human_coding, theme_ids) if human_coding else None
+    coding_fit = read_json(coding_fit_json)
     report, table = validation_report(
         segments, topic_table, read_json(segmentation_json), read_json(topics_info_json), read_json(stability_json),
-        per_topic, mean_coherence(per_topic), coding, theme_ids,
+        per_topic, mean_coherence(per_topic), coding_fit, n_boot=n_boot, seed=seed,
         stability_assignments=read_csv(stability_csv, dtype={"theme": str}))
-    if coding is not None:
-        log.info("agreement with the human coding: kappa %.3f, ARI %.3f (%d segments)", report["kappa"],
-                 report["ari"], report["n"])
-    log.info("stability ARI %.3f; coherence NPMI %s; outliers %.1f%% after reduction",
-             report["stability"]["mean_pairwise_ari"], report["coherence_npmi"], 100 * report["outlier_share_after"])
+    for mode in ("zero_shot", "few_shot"):
+        for half, s in (report.get(mode) or {}).items():
+            log.info("%s, %s half: kappa %s [%s, %s] on %d segments", mode, half, s["kappa"], s["kappa_ci_low"],
+                     s["kappa_ci_high"], s["n"])
     write_json(report, out_json)
     write_csv(table, out_csv)

@@ -31,6 +31,12 @@ def load_themes(path) -> list[dict]:
     return data["themes"]
 
 
+def load_codebook(path) -> tuple[list[dict], dict | None]:
+    """``(themes, other)``: the validated themes and the codebook's optional ``other`` entry."""
+    themes = load_themes(path)
+    return themes, load_validated(path, "themes.schema.yaml").get("other")
+
+
 def definition_clauses(definition: str) -> list[str]:
     """The definition cut at ``: ; , .`` into phrases of two or more words."""
     return [p.strip() for p in re.split(r"[:;,.]", definition) if len(p.split()) >= 2]

@@ -5,15 +5,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..fmt import estimate, pvalue, test_label
+from ..joint import k_of_n
 from .style import FIT_COLOURS, VERDICT_COLOURS, wrap
 
 
 def joint_display(claims: pd.DataFrame):
-    """Figure: claims (rows) x survey evidence, interview evidence, fit and verdict (columns)."""
+    """Figure: claims (rows) x survey evidence, interview evidence, fit and verdict (columns); under
+    the fit, in how many coding seeds it comes out the same ('4 of 5 seeds')."""
     header = ["Claim", "Survey test", "Estimate [95% CI]", "p (adj.)", "Verdict",
               "Themes: % of segments (participants)",
               "Interviews", "Fit"]
-    cells = []
+    cells, fits = [], []
     for r in claims.to_dict("records"):
         shares = str(r["theme_shares"]).split("; ") if r["theme_shares"] else []
         people = str(r["theme_participants"]).split("; ") if r["theme_participants"] else []
@@ -21,7 +23,8 @@ def joint_display(claims: pd.DataFrame):
         cells.append([
             wrap(f"{r['claim']}: {r['title']}", 26), wrap(test_label(r).replace("_", " "), 16),
             wrap(estimate(r), 21), pvalue(r["p_adjusted"]), r["verdict"],
-            themes, r["qual_direction"], r["fit"]])
+            themes, r["qual_direction"], r["fit"] + (f"\n{k_of_n(r)} seeds" if k_of_n(r) else "")])
+        fits.append(r["fit"])
     heights = [max(c.count("\n") + 1 for c in row) for row in cells]
     lines = sum(heights) + 0.7 * len(cells) + 1.6
     unit = 1.0 / lines
@@ -43,7 +46,7 @@ def joint_display(claims: pd.DataFrame):
             cell.set_facecolor(VERDICT_COLOURS.get(cells[i - 1][4], "white"))
             cell.set_alpha(0.55)
         if j == 7:
-            cell.set_facecolor(FIT_COLOURS.get(cells[i - 1][7], "white"))
+            cell.set_facecolor(FIT_COLOURS.get(fits[i - 1], "white"))
             cell.set_alpha(0.55)
     ax.set_title("Joint display: survey verdict, interview evidence and fit of the strands", loc="left",
                  fontsize=11, fontweight="bold")
