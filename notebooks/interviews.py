@@ -65,7 +65,7 @@ seg.groupby("participant_id").agg(segments=("segment_id", "count"), turns=("turn
 # `split` is the participant's part of the human coding (empty without one).
 
 # %%
-seg["split"] = seg["split"].fillna("")
+seg["split"] = seg["split"].astype(object).fillna("")
 seg.groupby(["coding_mode", "theme_source", "split"], dropna=False).agg(
     segments=("segment_id", "count"), turns=("turn_id", "nunique"), participants=("participant_id", "nunique"))
 
@@ -109,10 +109,10 @@ if validation.has_coding(val):
                      f"segments of {s.get('n_participants')} participants."))
     shown = validation.mode_table(val, "test")
 else:
-    display(Markdown(f"**No human coding**: no agreement with a human coding can be computed "
-                     f"({validation.note(val)}). The themes are the model's {mode} codes, not validated "
-                     "against a human coder."))
-    shown = pd.Series(validation.split_ids(val), name="participants").to_frame()
+    display(Markdown(f"**No human coding**: no agreement with a human coding can be computed. The themes "
+                     f"are the model's {mode} codes, not validated against a human coder."))
+    shown = pd.Series({k: val.get(k) for k in ("human_coding", "mode_used", "note", "kappa")}, name="value",
+                      dtype=object).to_frame()
 shown
 
 # %%
@@ -130,7 +130,12 @@ shown
 # %%
 human = seg[seg["theme_source"] == "human"]
 print(f"{len(human)} of {len(seg)} segments ({human['turn_id'].nunique()} turns) keep their human code")
-human.groupby("participant_id").agg(turns=("turn_id", "nunique"), segments=("segment_id", "count"))
+if human.empty:
+    shown = "no human-coded training turns: every segment carries the model's code"
+else:
+    shown = human.groupby("participant_id").agg(turns=("turn_id", "nunique"), segments=("segment_id", "count"),
+                                                first_turn=("turn_id", "min"), last_turn=("turn_id", "max"))
+shown
 
 # %% [markdown]
 # ## 5. Robustness over seeds and the topic model

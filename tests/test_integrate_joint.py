@@ -137,3 +137,66 @@ def test_markdown_escapes_pipes_in_quotes():
     claims.loc[0, ["claim", "title", "quote_1", "quote_1_source"]] = ["C1", "t", "a | b", "P01, P01-T002 (x)"]
     md = joint.to_markdown(claims, pd.DataFrame({"participant_id": ["P01"]}))
     assert "a \\| b" in md
+
+
+def test_robustness_over_seeds_counts_the_seeds_that_agree(project):
+    """coding_seeds.csv with five seeds: three equal to the coding used, one with survival and growth
+    swapped, one without any precarity segment. Worked out by hand from the fit rules:
+
+    - seeds 1-3: every claim as in the joint display (supports -> confirmation);
+    - seed 4: growth (17.3% of segments) now exceeds survival (9.8%) by more than min_difference, so
+      C1's contrast is reversed: 'opposes', and supported x opposes = discordance. No other claim has
+      survival or growth among its themes, and the total number of segments is unchanged;
+    - seed 5: precarity, C5's only theme, has no segment: 'absent', and supported x absent = discordance.
+      The other themes keep their counts (the segments become 'other').
+
+    So C1 and C5: 4 of 5 seeds; C2, C3, C4: 5 of 5.
+    """
+    p = support.paths(project)
+    prev = pd.read_csv(p["theme_prevalence"])
+    swap = {"survival": "growth", "growth": "survival"}
+    swapped = prev.assign(theme=prev["theme"].map(lambda t: swap.get(t, t)))
+    no_precarity = prev.assign(theme=prev["theme"].replace("precarity", "other")).groupby(
+        ["participant_id", "theme"], as_index=False)[["n_segments", "share"]].sum()
+    seeds = pd.concat([prev.assign(seed=s) for s in (1, 2, 3)] + [swapped.assign(seed=4), no_precarity.assign(seed=5)])
+    seeds[["seed", "participant_id", "theme", "n_segments", "share"]].to_csv(p["coding_seeds"], index=False)
+    claims = support.build_claims(project).set_index("claim")
+    assert (claims["fit"] == "confirmation").all() and (claims["qual_direction"] == "supports").all()
+    assert claims.loc["C1", "direction_over_seeds"] == "supports in 4 of 5 seeds; opposes in 1"
+    assert claims.loc["C1", "fit_over_seeds"] == "confirmation in 4 of 5 seeds; discordance in 1"
+    assert claims.loc["C5", "direction_over_seeds"] == "supports in 4 of 5 seeds; absent in 1"
+    assert claims.loc["C5", "fit_over_seeds"] == "confirmation in 4 of 5 seeds; discordance in 1"
+    for c in ("C2", "C3", "C4"):
+        assert claims.loc[c, "direction_over_seeds"] == "supports in 5 of 5 seeds"
+        assert claims.loc[c, "fit_over_seeds"] == "confirmation in 5 of 5 seeds"
+    assert claims["fit_agreement_seeds"].tolist() == [4, 5, 5, 5, 4]
+    assert claims["direction_agreement_seeds"].tolist() == [4, 5, 5, 5, 4]
+    assert claims["n_seeds"].tolist() == [5] * 5
+    md = p["claims_md"].read_text()
+    assert "| confirmation | 4 of 5 |" in md and "| confirmation | 5 of 5 |" in md
+    assert "- **C1** interviews: supports in 4 of 5 seeds; opposes in 1; fit: confirmation in 4 of 5 seeds" in md
+
+
+def test_agreement_text_counts_against_the_main_value():
+    assert joint.agreement_text("expansion", ["confirmation", "expansion", "confirmation"]) == \
+        (1, "expansion in 1 of 3 seeds; confirmation in 2")
+    assert joint.agreement_text("supports", ["supports"]) == (1, "supports in 1 of 1 seed")
+    assert joint.agreement_text("supports", []) == (0, "")
+
+
+def test_without_coding_seeds_the_robustness_columns_are_empty(project):
+    from upskilling.integrate import claims as claims_mod
+
+    p = support.paths(project)
+    keys = ("hypotheses", "themes", "theme_prevalence", "quotes", "scored", "codebook", "roster")
+    table, _ = claims_mod.build({k: p[k] for k in keys}, support.config(project))
+    assert (table["n_seeds"] == 0).all() and (table["fit_over_seeds"] == "").all()
+    assert table["fit_agreement_seeds"].isna().all()
+    assert joint.k_of_n(table.iloc[0].to_dict()) == ""
+
+
+def test_coding_seeds_missing_a_column_is_named(project):
+    p = support.paths(project)
+    pd.read_csv(p["coding_seeds"]).drop(columns="seed").to_csv(p["coding_seeds"], index=False)
+    with pytest.raises(InputError, match=r"coding_seeds.csv: missing column\(s\) \['seed'\]"):
+        support.build_claims(project)

@@ -65,6 +65,43 @@ def test_notebook_executes_with_an_output_for_every_code_cell(project, tmp_path,
     assert "execution" not in code[0].metadata  # no timings: executed notebooks diff cleanly
 
 
+@pytest.fixture(scope="module")
+def project_no_coding(tmp_path_factory):
+    """The project when the interviews have no human coding (validation.json without agreement)."""
+    root = support.copy_project(tmp_path_factory.mktemp("nb0") / "p", coding=False)
+    support.build_claims(root)
+    return root
+
+
+def _outputs(nb) -> str:
+    return "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                     + str(o.get("data", {}).get("text/markdown", ""))
+                     for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_interviews_notebook_compares_the_coding_modes(project, tmp_path):
+    out = tmp_path / "interviews.ipynb"
+    nb = notebooks.execute(NOTEBOOKS / "interviews.py", out, parameters(project, "interviews"), cwd=project)
+    text = _outputs(nb)
+    assert "uses the **few-shot** coding: test-half kappa 0.72 [0.61, 0.81]" in text
+    assert "zero_shot" in text and "few_shot" in text and "krippendorff_alpha" in text
+    assert "keep their human code" in text
+
+
+@pytest.mark.parametrize("name", ["interviews", "integration"])
+def test_notebooks_without_a_human_coding_say_so_and_run(project_no_coding, tmp_path, name):
+    out = tmp_path / f"{name}.ipynb"
+    nb = notebooks.execute(NOTEBOOKS / f"{name}.py", out, parameters(project_no_coding, name),
+                           cwd=project_no_coding)
+    text = _outputs(nb)
+    if name == "interviews":
+        assert "**No human coding**: no agreement with a human coding can be computed" in text
+        assert "no per-theme agreement: there is no human coding" in text
+    else:
+        assert "no_human_coding" in text and "low_agreement" not in text
+        assert "every k of n in the joint display re-derived" in text
+
+
 def test_survey_notebook_shows_the_paired_figure(project, tmp_path):
     out = tmp_path / "survey.ipynb"
     notebooks.execute(NOTEBOOKS / "survey.py", out, parameters(project, "survey"), cwd=project)

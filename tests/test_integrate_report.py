@@ -11,8 +11,9 @@ from matplotlib.image import imread
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "integrate"))
 import support  # noqa: E402
 
-from upskilling.integrate import caveats, report  # noqa: E402
+from upskilling.integrate import caveats, joint, report  # noqa: E402
 from upskilling.integrate import inputs as io  # noqa: E402
+from upskilling.integrate import validation as V  # noqa: E402
 from upskilling.integrate.settings import settings  # noqa: E402
 
 needs_chromium = pytest.mark.skipif(support.CHROMIUM is None, reason="chromium is not installed")
@@ -22,6 +23,24 @@ needs_chromium = pytest.mark.skipif(support.CHROMIUM is None, reason="chromium i
 def built(tmp_path_factory):
     root = support.copy_project(tmp_path_factory.mktemp("report") / "p")
     return root, support.build_report(root)
+
+
+@pytest.fixture(scope="module")
+def built_no_coding(tmp_path_factory):
+    """The same project when the interviews have no human coding."""
+    root = support.copy_project(tmp_path_factory.mktemp("report0") / "p", coding=False)
+    return root, support.build_report(root)
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _caveat_args(root):
+    p = support.paths(root)
+    return (io.read_table(p["reliability"], "reliability"), io.read_hypotheses(p["hypotheses"]),
+            V.read(p["validation"]), io.read_table(p["theme_prevalence"], "theme_prevalence"),
+            pd.read_csv(p["claims"]))
 
 
 def test_report_is_self_contained(built):
@@ -68,25 +87,97 @@ def test_quotes_are_escaped_not_markup(tmp_path):
 def test_caveats_follow_the_configured_thresholds(built):
     root, _ = built
     p = support.paths(root)
-    args = (io.read_table(p["reliability"], "reliability"), io.read_hypotheses(p["hypotheses"]),
-            io.read_json(p["validation"]), io.read_table(p["theme_prevalence"], "theme_prevalence"),
-            pd.read_csv(p["claims"]))
+    args = _caveat_args(root)
     cfg = support.config(root)
     found = caveats.caveats(*args, settings(cfg)["caveats"])
     kinds = set(found["kind"])
-    assert {"low_alpha", "small_n", "few_interviewees", "weak_theme"} <= kinds
-    assert "unstable_themes" not in kinds and "low_agreement" not in kinds
+    assert {"low_alpha", "small_n", "few_interviewees", "weak_theme", "seed_sensitive"} <= kinds
+    assert "unstable_themes" not in kinds and "low_agreement" not in kinds and "no_human_coding" not in kinds
     assert found.loc[found["kind"] == "low_alpha", "subject"].tolist() == ["barrier_inconsistency"]
+    # the weak theme is read from the test half of the coding used (few-shot: growth F1 0.41)
+    assert found.loc[found["kind"] == "weak_theme", "subject"].tolist() == ["growth"]
+    # the fixture's fits hold in 4 of 5 (C1) and 3 of 5 (C2) coding seeds
+    assert found.loc[found["kind"] == "seed_sensitive", "subject"].tolist() == ["C1", "C2"]
     cfg["integration"]["caveats"] = {"min_alpha": 0.5, "min_n": 10, "min_interviewees": 5, "min_theme_f1": 0.3,
-                                     "min_kappa": 0.9, "min_stability_ari": 0.9}
+                                     "min_kappa": 0.9, "min_stability_ari": 0.9, "min_seed_agreement": 0.7}
     found = caveats.caveats(*args, settings(cfg)["caveats"])
-    assert set(found["kind"]) == {"low_agreement", "unstable_themes"}
+    assert set(found["kind"]) == {"low_agreement", "unstable_themes", "seed_sensitive"}
+    assert found.loc[found["kind"] == "seed_sensitive", "subject"].tolist() == ["C2"]  # 3/5 < 0.7 <= 4/5
+    assert "0.72, 95% CI [0.61, 0.81]" in found.loc[found["kind"] == "low_agreement", "message"].iloc[0]
+
+
+def test_caveats_without_a_human_coding_say_so(built_no_coding):
+    root, _ = built_no_coding
+    found = caveats.caveats(*_caveat_args(root), settings(support.config(root))["caveats"])
+    kinds = set(found["kind"])
+    assert "no_human_coding" in kinds
+    assert not kinds & {"low_agreement", "weak_theme", "missing_metric", "seed_sensitive"}
+    msg = found.loc[found["kind"] == "no_human_coding", "message"].iloc[0]
+    assert "no agreement with a human coding can be computed" in msg
+
+
+def test_validation_of_the_old_structure_is_refused(tmp_path):
+    old = tmp_path / "validation.json"
+    old.write_text('{"kappa": 0.7, "ari": 0.5, "per_theme": {}, "stability": {}}')
+    with pytest.raises(io.InputError, match=r"validation.json: no key 'human_coding' \(it has the old top-level"):
+        V.read(old)
+    with pytest.raises(io.InputError, match=r"'mode_used' is 'one_shot'"):
+        V.check({"human_coding": True, "mode_used": "one_shot"})
+
+
+def test_report_compares_the_coding_modes_on_the_test_half(built):
+    root, out = built
+    doc = lhtml.fromstring(out.read_text(encoding="utf-8"))
+    sec = doc.get_element_by_id("interviews")
+    text = _text(sec)
+    assert "The joint display uses the few-shot coding" in text
+    table = next(t for t in sec.xpath(".//table") if "zero-shot and few-shot" in _text(t.xpath("caption")[0]))
+    assert [_text(th) for th in table.xpath("thead//th")] == ["Metric", "Zero-shot", "Few-shot (used)"]
+    rows = {_text(tr.xpath("td")[0]): [_text(td) for td in tr.xpath("td")[1:]] for tr in table.xpath("tbody/tr")}
+    val = V.read(support.paths(root)["validation"])
+    z, f = val["zero_shot"]["test"], val["few_shot"]["test"]
+    assert rows["Cohen's \u03ba [95% CI]"] == [f"{z['kappa']:.2f} [{z['kappa_ci_low']:.2f}, {z['kappa_ci_high']:.2f}]",
+                                               f"{f['kappa']:.2f} [{f['kappa_ci_low']:.2f}, {f['kappa_ci_high']:.2f}]"]
+    assert rows["Krippendorff's \u03b1"] == [f"{z['krippendorff_alpha']:.2f}", f"{f['krippendorff_alpha']:.2f}"]
+    assert rows["Lowest theme F1"] == [f"{z['min_theme_f1']:.2f}", "0.41"]
+    # the human-coded training turns, from segments.csv's theme_source
+    seg = pd.read_csv(support.paths(root)["segments"])
+    human = seg[seg["theme_source"] == "human"]
+    n_turns = human["turn_id"].nunique()
+    assert f"Human-coded training turns: {len(human)} of {len(seg)} segments, from {n_turns} turns" in text
+    assert "P01, P02, P03" in text and "P01-T002" in text
+    assert "Table 7. Agreement with the human coding per theme (few-shot coding, test half)" in text
+
+
+def test_report_without_a_human_coding_says_no_agreement_can_be_computed(built_no_coding):
+    _, out = built_no_coding
+    doc = lhtml.fromstring(out.read_text(encoding="utf-8"))
+    sec = _text(doc.get_element_by_id("interviews"))
+    assert "No human coding." in sec and "no agreement with a human coding can be computed" in sec
+    assert "zero-shot and few-shot" not in sec and "human coding per theme" not in sec
+    assert "no agreement with a human coding can be computed" in _text(doc.get_element_by_id("summary"))
+    assert "no human coding" in _text(doc.get_element_by_id("caveats"))
+    assert "Diagnostics of the topic model" in sec
+
+
+def test_joint_display_shows_k_of_n_seeds(built):
+    root, out = built
+    doc = lhtml.fromstring(out.read_text(encoding="utf-8"))
+    claims = pd.read_csv(support.paths(root)["claims"]).set_index("claim")
+    assert joint.k_of_n(claims.loc["C1"].to_dict()) == "4 of 5"
+    table = doc.get_element_by_id("joint").xpath(".//table")[0]
+    header = [_text(th) for th in table.xpath("thead//th")]
+    col = header.index("Same fit in seeds")
+    cells = {_text(tr.xpath("td")[0]).split(":")[0]: _text(tr.xpath("td")[col]) for tr in table.xpath("tbody/tr")}
+    assert cells["C1"].startswith("4 of 5") and "discordance in 1" in cells["C1"]
+    assert cells["C3"] == "5 of 5"
+    assert "Over the coding seeds: interviews supports in 4 of 5 seeds" in _text(doc.get_element_by_id("claim-C1"))
 
 
 def test_a_missing_validation_metric_is_reported_not_skipped(built):
     root, _ = built
     p = support.paths(root)
-    val = io.read_json(p["validation"])
+    val = V.read(p["validation"])
     del val["kappa"]
     found = caveats.caveats(io.read_table(p["reliability"], "reliability"), io.read_hypotheses(p["hypotheses"]),
                             val, io.read_table(p["theme_prevalence"], "theme_prevalence"), pd.read_csv(p["claims"]),

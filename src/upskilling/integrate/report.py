@@ -168,7 +168,8 @@ def coding_context(val: dict, segments: pd.DataFrame | None, theme_label: dict[s
     shares = rob.get("theme_share") or {}
     rob_rows = [{"label": theme_label.get(t, t), "min": fmt.pct(shares[t].get("min"), 1),
                  "max": fmt.pct(shares[t].get("max"), 1)} for t in sorted(shares, key=order)]
-    rob_extra = _flat({k: v for k, v in rob.items() if k not in ("seeds", "theme_share")})
+    rob_extra = [r for r in _flat({k: v for k, v in rob.items() if k not in ("seeds", "theme_share")})
+                 if "." not in r["label"]]  # scalars only (per-theme counts are in the share table)
     top = V.topics(val)
     stab = top.get("stability") or {}
     align = top.get("protocol_alignment") or {}

@@ -164,20 +164,20 @@ def split_participants(coded: list[str], split_cfg: dict, training_cfg: dict, ma
     coded = sorted(set(coded))
     split_seed = split_cfg.get("seed")
     split_seed = derive_seed(master_seed, "interviews.coding.split") if split_seed is None else int(split_seed)
-    dev = list(split_cfg.get("development") or [])
+    dev = sorted(set(split_cfg.get("development") or []))
     if dev:
         unknown = sorted(set(dev) - set(coded))
         if unknown:
             raise InputError(f"config/config.yaml: key 'interviews.coding.split.development': participant(s) "
                              f"{unknown[:5]} have no human coding; list coded participants only")
     else:
-        k = int(round(float(split_cfg.get("share", 0.5)) * len(coded)))
+        k = int(np.floor(float(split_cfg.get("share", 0.5)) * len(coded) + 0.5))  # half up, not to even
         dev = _draw(coded, max(1, min(k, len(coded) - 1)), split_seed) if len(coded) > 1 else coded
     dev = sorted(dev)
     test = sorted(set(coded) - set(dev))
     train_seed = training_cfg.get("seed")
     train_seed = derive_seed(master_seed, "interviews.coding.training") if train_seed is None else int(train_seed)
-    train = list(training_cfg.get("participants") or [])
+    train = sorted(set(training_cfg.get("participants") or []))
     if train:
         outside = sorted(set(train) - set(dev))
         if outside:
@@ -252,17 +252,17 @@ def prevalence_over_seeds(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_sc
 
     Returns ``(prevalence, runs)``: ``seed, participant_id, theme, n_segments, share`` for every seed
     (the downstream coding: human codes on that draw's training turns, the model elsewhere), and per
-    run ``seed, training, theme_counts``. Without a few-shot coder one run (seed 0) of the zero-shot
+    run ``seed, training, table`` (the coding table of that run). Without a few-shot coder one run (seed 0) of the zero-shot
     coding is returned.
     """
     from .themes import prevalence
 
     runs, tables = [], []
     few = human is not None and split is not None and split["training"] and coder_cfg.get("use") != "zero_shot"
-    for seed in (seeds if few else [0]):
+    for seed in (seeds if few and seeds else [0]):
         training = redraw_training(split, seed) if few else []
         table = code_segments(segments, x, zs_theme, zs_score, human, split, coder_cfg, training=training)
-        prev = prevalence(table.assign(theme=table["theme"]), theme_ids)
+        prev = prevalence(table, theme_ids)
         prev.insert(0, "seed", int(seed))
         tables.append(prev)
         runs.append({"seed": int(seed), "training": training, "table": table})

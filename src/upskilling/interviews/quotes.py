@@ -4,7 +4,9 @@ For each theme, candidates are its segments of ``min_words`` to ``max_words`` wo
 by maximal marginal relevance (MMR; Carbonell & Goldstein 1998): the next quote maximises
 ``(1 - diversity) * representativeness - diversity * max similarity to the quotes already chosen``,
 where representativeness is the cosine similarity to the theme's centroid (mean embedding of the
-theme's segments). At most ``max_per_participant`` quotes come from one participant and at most one
+theme's segments). Candidates are the segments whose theme is not in doubt (:func:`_confident`: both
+coders agree or the code is human, and the theme score is at least the theme's median) when a theme
+has enough of them, so exemplar quotes are clear cases, not borderline ones. At most ``max_per_participant`` quotes come from one participant and at most one
 from one turn, so a theme's quotes come from as many participants as the data allow; the limit is
 relaxed (and the relaxation counted) only when a theme has too few participants to fill
 ``per_theme`` quotes.
@@ -50,6 +52,23 @@ def _mmr(cands: pd.DataFrame, emb: np.ndarray, rep: np.ndarray, k: int, diversit
     return chosen
 
 
+def _confident(segments: pd.DataFrame, in_theme: np.ndarray) -> np.ndarray:
+    """Segments whose theme is not in doubt: where the deductive coding has both modes, the zero-shot
+    and the few-shot coder agree, or the theme is a human code; and the theme score is at least the
+    theme's median. Tables without those columns (older runs) treat every segment as confident."""
+    out = np.ones(len(segments), dtype=bool)
+    if "theme_zero_shot" in segments.columns and "theme_few_shot" in segments.columns:
+        few = segments["theme_few_shot"].fillna("").astype(str)
+        agree = (few == "") | (few == segments["theme_zero_shot"].astype(str))
+        human = segments.get("theme_source", pd.Series("", index=segments.index)).astype(str) == "human"
+        out &= (agree | human).to_numpy()
+    if "theme_score" in segments.columns:
+        score = segments["theme_score"].astype(float).to_numpy()
+        median = np.median(score[in_theme]) if in_theme.any() else 0.0
+        out &= score >= median
+    return out
+
+
 def select_quotes(segments: pd.DataFrame, embeddings: np.ndarray, theme_ids: list[str], per_theme: int = 5,
                   max_per_participant: int = 1, min_words: int = 15, max_words: int = 120,
                   diversity: float = 0.3, include_other: bool = False) -> tuple[pd.DataFrame, dict]:
@@ -81,6 +100,9 @@ def select_quotes(segments: pd.DataFrame, embeddings: np.ndarray, theme_ids: lis
         ok = in_theme & words.between(min_words, max_words).to_numpy()
         if ok.sum() < per_theme:  # too few of readable length: allow any length in the theme
             ok = in_theme
+        confident = ok & _confident(segments, in_theme)
+        if confident.sum() >= per_theme:  # exemplars only among segments both coders agree on, when enough
+            ok = confident
         idx = np.flatnonzero(ok)
         cands = segments.iloc[idx].reset_index(drop=True)
         cemb = emb[idx]
@@ -96,7 +118,8 @@ def select_quotes(segments: pd.DataFrame, embeddings: np.ndarray, theme_ids: lis
             rows.append({"theme": theme, "rank": rank, "segment_id": row.segment_id,
                          "participant_id": row.participant_id, "turn_id": row.turn_id,
                          "start_char": int(row.start_char), "end_char": int(row.end_char), "text": row.text,
-                         "probability": float(row.probability), "representativeness": round(float(rep[i]), 4)})
+                         "probability": float(row.theme_score if "theme_score" in cands.columns else row.probability),
+                         "representativeness": round(float(rep[i]), 4)})
         summary[theme] = {"n_quotes": len(chosen),
                           "n_participants": int(cands.iloc[chosen]["participant_id"].nunique()) if chosen else 0,
                           "n_candidates": int(len(cands)), "relaxed": relaxed}

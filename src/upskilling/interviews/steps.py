@@ -382,7 +382,8 @@ def validate(results_segments, topics_csv, segmentation_json, topics_info_json, 
     from .coherence import mean_coherence, topic_coherence
     from .validate import validation_report
 
-    segments = read_csv(results_segments, dtype={"text": str, "human_theme": str, "theme_few_shot": str})
+    segments = read_csv(results_segments, dtype={c: str for c in ("text", "human_theme", "theme_few_shot",
+                                                                  "theme_zero_shot", "split", "theme_source")})
     topic_table = read_csv(topics_csv, dtype={"keywords": str, "keybert": str})
     words = {int(r.topic): [w.strip() for w in str(r.keywords).split(";") if w.strip()]
              for r in topic_table.fillna({"keywords": ""}).itertuples()}

@@ -63,7 +63,7 @@ def robustness(coding_fit: dict, segments: pd.DataFrame, labels: list[str]) -> d
     """
     runs = coding_fit["robustness"]["runs"]
     n = max(1, len(segments))
-    counts = pd.DataFrame([r["theme_counts"] for r in runs]).reindex(columns=labels, fill_value=0)
+    counts = pd.DataFrame([r["theme_counts"] for r in runs]).reindex(columns=labels, fill_value=0).fillna(0)
     human = segments["human_theme"].fillna("")
     coded_counts = human[human != ""].value_counts()
     out = {"seeds": coding_fit["robustness"]["seeds"], "n_runs": len(runs),
