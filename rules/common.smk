@@ -73,6 +73,8 @@ def interviews_targets():
         f"{_IV_RESULTS}/validation.json",
         f"{_IV_RESULTS}/validation.csv",
         f"{_IV_RESULTS}/coding_seeds.csv",
+        f"{_IV_RESULTS}/topic_themes.csv",
+        f"{_IV_RESULTS}/candidate_themes.csv",
         f"{_IV_RESULTS}/topic_model",
     ]
 

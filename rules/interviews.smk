@@ -138,10 +138,21 @@ rule interviews_segments:
     input:
         assignments=f"{_IV_PROCESSED}/topic_assignments.csv",
         coding=f"{_IV_PROCESSED}/coding.csv",
+        topics=f"{_IV_RESULTS}/topics.csv",
     output:
         segments=report(
             f"{_IV_RESULTS}/segments.csv",
             caption="../report/captions/interviews_segments.rst",
+            category="Interviews",
+        ),
+        spread=report(
+            f"{_IV_RESULTS}/topic_themes.csv",
+            caption="../report/captions/interviews_topic_themes.rst",
+            category="Interviews",
+        ),
+        candidates=report(
+            f"{_IV_RESULTS}/candidate_themes.csv",
+            caption="../report/captions/interviews_candidate_themes.rst",
             category="Interviews",
         ),
     log:

@@ -223,7 +223,7 @@ CANDIDATE_COLUMNS = ["topic", "size", "label", "keywords", "other_share", "neare
 
 
 def candidate_themes(spread: pd.DataFrame, topic_table: pd.DataFrame, min_other_share: float = 0.5,
-                     max_theme_similarity: float = 0.35) -> pd.DataFrame:
+                     max_theme_similarity: float = 0.10) -> pd.DataFrame:
     """Topics no codebook theme covers: candidates for new themes.
 
     A topic (outliers excluded) is a candidate when at least ``min_other_share`` of its segments were

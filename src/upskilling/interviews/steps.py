@@ -360,9 +360,11 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
                 "n_codebook_texts": len(texts)}, out_fit)
 
 
-def segments_table(assignments_csv, coding_csv, out_csv) -> None:
-    """results/interviews/segments.csv: the topic assignment beside the deductive coding."""
+def segments_table(assignments_csv, coding_csv, topics_csv, out_csv, out_spread, out_candidates) -> None:
+    """results/interviews/segments.csv (the topic assignment beside the deductive coding), how each
+    inductive topic spreads over the coded themes, and the topics no theme covers (candidate themes)."""
     from .coding import CODING_COLUMNS
+    from .inductive import candidate_themes, topic_theme_spread
 
     topics = read_csv(assignments_csv, dtype={"text": str})
     coding = read_csv(coding_csv, dtype={c: str for c in ("theme", "theme_source", "coding_mode", "theme_zero_shot",
@@ -373,6 +375,12 @@ def segments_table(assignments_csv, coding_csv, out_csv) -> None:
     out = topics.drop(columns=[c for c in ("theme",) if c in topics.columns]).reset_index(drop=True)
     out = pd.concat([out, coding[keep].reset_index(drop=True)], axis=1)
     write_csv(out, out_csv)
+    spread = topic_theme_spread(out["topic"].to_numpy(), out["theme"].to_numpy())
+    candidates = candidate_themes(spread, read_csv(topics_csv, dtype={"keywords": str, "label": str}))
+    log.info("%d of %d topics are candidate new themes (mostly 'other' or far from every theme)",
+             len(candidates), int((read_csv(topics_csv)["topic"] != -1).sum()))
+    write_csv(spread, out_spread)
+    write_csv(candidates, out_candidates)
 
 
 def validate(results_segments, topics_csv, segmentation_json, topics_info_json, stability_csv, stability_json,
