@@ -44,11 +44,13 @@ def test_c1_is_contradicted_when_survival_and_growth_are_swapped(e2e_runs):
     assert c1["verdict"] == "contradicted" and c1["effect_size"] < 0
 
 
-def test_topic_model_meets_the_agreement_stability_and_outlier_floors(default):
+def test_theme_coding_and_topic_model_meet_the_agreement_stability_and_outlier_floors(default):
     v = json.loads((default / "results/interviews/validation.json").read_text())
-    assert v["kappa"] >= 0.6
-    assert v["stability"]["mean_pairwise_ari"] >= 0.7 and len(v["stability"]["seeds"]) >= 5
-    assert v["outlier_share_after"] <= 0.15
+    # the reported kappa is the held-out (test-half) kappa of the coding the joint display uses
+    assert v["mode_used"] == "few_shot" and v["kappa"] == v["few_shot"]["test"]["kappa"] >= 0.8
+    topics = v["topics"]
+    assert topics["stability"]["mean_pairwise_ari_topics"] >= 0.7 and len(topics["stability"]["seeds"]) >= 5
+    assert topics["outlier_share_after"] <= 0.15
     assert v["n_segments"] + v["n_dropped_segments"] >= 500
 
 

@@ -240,7 +240,8 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
         for i in (1, 2):
             q = quotes_picked[i - 1] if len(quotes_picked) >= i else None
             row[f"quote_{i}"] = " ".join(str(q["text"]).split()) if q else ""
-            row[f"quote_{i}_source"] = f"{q['participant_id']}, {q['turn_id']} ({q['theme']})" if q else ""
+            coded = "; human code" if q and str(q.get("theme_source", "")) == "human" else ""
+            row[f"quote_{i}_source"] = f"{q['participant_id']}, {q['turn_id']} ({q['theme']}{coded})" if q else ""
         rows.append(row)
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 

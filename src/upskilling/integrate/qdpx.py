@@ -141,6 +141,11 @@ def project_files(segments: pd.DataFrame, turns: pd.DataFrame, themes: pd.DataFr
                          creatingUserGUID=user, modifyingUserGUID=user)
     users = etree.SubElement(root, q + "Users")
     etree.SubElement(users, q + "User", guid=user, name="upskilling pipeline")
+    # human-coded training turns keep the human code: their codings are the human coder's, not the model's
+    human_user = guid("user", "human coder")
+    human_rows = segments["theme_source"].astype(str).eq("human") if "theme_source" in segments.columns else None
+    if human_rows is not None and human_rows.any():
+        etree.SubElement(users, q + "User", guid=human_user, name="human coder (training turns)")
     book = etree.SubElement(root, q + "CodeBook")
     code_guid = _codes(book, themes, claim_titles, PROJECT_NS)
     docs = transcripts(turns, set(segments["turn_id"]))
@@ -163,9 +168,12 @@ def project_files(segments: pd.DataFrame, turns: pd.DataFrame, themes: pd.DataFr
             sel = etree.SubElement(src, q + "PlainTextSelection", guid=guid("selection", seg["segment_id"]),
                                    name=str(seg["segment_id"]), startPosition=str(start), endPosition=str(end),
                                    creatingUser=user)
+            by_human = str(seg.get("theme_source", "")) == "human"
+            coded_by = "human code (training turn)" if by_human else f"model code ({seg.get('coding_mode', 'model')})"
             etree.SubElement(sel, q + "Description").text = (
-                f"Segment {seg['segment_id']} (turn {seg['turn_id']}, topic {seg['topic']}).")
-            coding = etree.SubElement(sel, q + "Coding", guid=guid("coding", seg["segment_id"]), creatingUser=user)
+                f"Segment {seg['segment_id']} (turn {seg['turn_id']}, topic {seg['topic']}; {coded_by}).")
+            coding = etree.SubElement(sel, q + "Coding", guid=guid("coding", seg["segment_id"]),
+                                      creatingUser=human_user if by_human else user)
             etree.SubElement(coding, q + "CodeRef", targetGUID=code_guid[seg["theme"]])
         files[f"sources/{sguid}.txt"] = doc.encode("utf-8")
         cases.append((pid, sguid))

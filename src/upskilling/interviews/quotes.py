@@ -19,7 +19,7 @@ import pandas as pd
 from .themes import OTHER
 
 QUOTE_COLUMNS = ["theme", "rank", "segment_id", "participant_id", "turn_id", "start_char", "end_char",
-                 "text", "probability", "representativeness"]
+                 "text", "probability", "representativeness", "theme_source"]
 
 
 def _unit(x):
@@ -83,7 +83,7 @@ def select_quotes(segments: pd.DataFrame, embeddings: np.ndarray, theme_ids: lis
     Returns
     -------
     quotes : ``theme, rank, segment_id, participant_id, turn_id, start_char, end_char, text,
-        probability, representativeness``.
+        probability, representativeness, theme_source`` (``human``: a training turn's human code).
     summary : per theme ``n_quotes, n_participants, n_candidates, relaxed`` (``relaxed`` = the
         per-participant limit had to be raised to fill the quota).
     """
@@ -119,7 +119,8 @@ def select_quotes(segments: pd.DataFrame, embeddings: np.ndarray, theme_ids: lis
                          "participant_id": row.participant_id, "turn_id": row.turn_id,
                          "start_char": int(row.start_char), "end_char": int(row.end_char), "text": row.text,
                          "probability": float(row.theme_score if "theme_score" in cands.columns else row.probability),
-                         "representativeness": round(float(rep[i]), 4)})
+                         "representativeness": round(float(rep[i]), 4),
+                         "theme_source": str(row.theme_source) if "theme_source" in cands.columns else "model"})
         summary[theme] = {"n_quotes": len(chosen),
                           "n_participants": int(cands.iloc[chosen]["participant_id"].nunique()) if chosen else 0,
                           "n_candidates": int(len(cands)), "relaxed": relaxed}

@@ -245,11 +245,17 @@ def stability(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics
 
 
 def prevalence(results_segments, themes_yaml, out_csv) -> None:
-    """Theme prevalence per participant (theme_prevalence.csv)."""
+    """Theme prevalence per participant (theme_prevalence.csv), with ``coded_by`` (human | model | mixed)."""
     from .themes import load_themes, prevalence as prevalence_table
 
-    segments = read_csv(results_segments, dtype={"text": str})
-    write_csv(prevalence_table(segments, [t["id"] for t in load_themes(themes_yaml)]), out_csv)
+    segments = read_csv(results_segments, dtype={"text": str, "theme_source": str})
+    table = prevalence_table(segments, [t["id"] for t in load_themes(themes_yaml)])
+    if "theme_source" in segments.columns:
+        # who coded each interviewee: human (training participant), model, or mixed
+        human = segments["theme_source"].eq("human").groupby(segments["participant_id"]).mean()
+        table["coded_by"] = table["participant_id"].map(
+            lambda p: "human" if human.get(p, 0) == 1 else ("model" if human.get(p, 0) == 0 else "mixed"))
+    write_csv(table, out_csv)
 
 
 def quotes(results_segments, embeddings_npy, embeddings_json, themes_yaml, center: str, quotes_cfg: dict,
