@@ -82,7 +82,8 @@ def test_provenance_records_inputs_model_and_seeds(default):
     assert prov["seeds"]["master"] == yaml.safe_load((default / "config/config.yaml").read_text())["seed"]
     assert prov["packages"]["bertopic"] == "0.17.4"
     validation = json.loads((default / "results/interviews/validation.json").read_text())
-    assert sorted(prov["seeds"]["interviews.stability"]) == sorted(validation["stability"]["seeds"])
+    assert sorted(prov["seeds"]["interviews.stability"]) == sorted(validation["topics"]["stability"]["seeds"])
+    assert prov["seeds"]["interviews.coding.robustness"] == validation["robustness"]["seeds"]
 
 
 def test_two_runs_give_the_same_tables(default, tmp_path):

@@ -30,6 +30,7 @@ def runs(e2e_runs):
     return e2e_runs
 
 
+@pytest.mark.skipif(support.CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
 def test_report_shows_all_five_claims_in_chromium(runs, tmp_path):
     default, _ = runs
     claims = pd.read_csv(default / "results/claims.csv")

@@ -89,7 +89,7 @@ def test_spread_and_candidate_themes_find_an_other_dominated_topic():
     table = pd.DataFrame({"topic": [-1, 0, 1, 2], "size": [4, 10, 10, 10], "label": ["", "a", "b", "c"],
                           "keywords": ["", "x", "y", "z"], "nearest_theme": ["", "fear", "growth", "growth"],
                           "theme_similarity": [np.nan, 0.6, 0.5, 0.2]})
-    cands = candidate_themes(spread, table)
+    cands = candidate_themes(spread, table, max_theme_similarity=0.35)
     assert list(cands.columns) == ["topic", "size", "label", "keywords", "other_share", "nearest_theme",
                                    "theme_similarity", "reason"]
     assert cands["topic"].tolist() == [1, 2]

@@ -94,6 +94,7 @@ def make_workdir(base: Path, pids=("P01", "P02", "P03", "P04", "P05", "P19"), pl
     (work / "data/raw/interviews/redaction_list.txt").write_text(
         (RAW / "redaction_list.txt").read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
     shutil.copy(RAW / "human_coding.csv", work / "data/raw/interviews/human_coding.csv")
+    shutil.copy(RAW / "protocol.md", work / "data/raw/interviews/protocol.md")
     shutil.copytree(ROOT / "config", work / "config")
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
     config["interviews"] = {"stability": {"n_seeds": 5}}

@@ -67,18 +67,17 @@ def _seeds(config: dict) -> dict[str, object]:
 
 def _coding_seeds(master, coding: dict) -> dict[str, object]:
     """Seeds of the theme coder (rule interviews_code, interviews_validate): split and training draws
-    (used only when not declared), robustness re-draws, budget-curve draws, bootstrap."""
+    (used only when not declared), robustness resamples, budget-curve draws, bootstrap."""
     from .interviews.topics import derive_seed
 
     if master is None:
         return {}
-    split, training = coding.get("split", {}), coding.get("training", {})
+    from .interviews.coding import config_seed
+
     n = coding.get("robustness", {}).get("n_seeds", 5)
     return {
-        "interviews.coding.split": split.get("seed") if split.get("seed") is not None
-        else derive_seed(master, "interviews.coding.split"),
-        "interviews.coding.training": training.get("seed") if training.get("seed") is not None
-        else derive_seed(master, "interviews.coding.training"),
+        "interviews.coding.split": config_seed(coding.get("split", {}), "split", master),
+        "interviews.coding.training": config_seed(coding.get("training", {}), "training", master),
         "interviews.coding.robustness": [derive_seed(master, f"interviews.coding.robustness.{i}") for i in range(n)],
         "interviews.coding.budget": derive_seed(master, "interviews.coding.budget"),
         "interviews.validation.bootstrap": derive_seed(master, "interviews.validation.bootstrap"),

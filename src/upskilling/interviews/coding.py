@@ -126,7 +126,7 @@ class FewShotCoder:
         self.C, self.class_weight, self.max_iter = float(C), class_weight, int(max_iter)
         self.model = None
 
-    def fit(self, x: np.ndarray, y: np.ndarray) -> "FewShotCoder":
+    def fit(self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> "FewShotCoder":
         from sklearn.linear_model import LogisticRegression
 
         y = np.asarray(y, dtype=object)
@@ -134,7 +134,7 @@ class FewShotCoder:
             raise InputError("human coding: the training participants' turns carry fewer than 2 distinct codes; "
                              "declare more or other training participants (interviews.coding.training)")
         self.model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
-        self.model.fit(x, y)
+        self.model.fit(x, y, sample_weight=sample_weight)
         return self
 
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -162,42 +162,49 @@ def split_participants(coded: list[str], split_cfg: dict, training_cfg: dict, ma
     training participant is outside the development half.
     """
     coded = sorted(set(coded))
-    split_seed = split_cfg.get("seed")
-    split_seed = derive_seed(master_seed, "interviews.coding.split") if split_seed is None else int(split_seed)
-    dev = sorted(set(split_cfg.get("development") or []))
-    if dev:
-        unknown = sorted(set(dev) - set(coded))
-        if unknown:
-            raise InputError(f"config/config.yaml: key 'interviews.coding.split.development': participant(s) "
-                             f"{unknown[:5]} have no human coding; list coded participants only")
-    else:
-        k = int(np.floor(float(split_cfg.get("share", 0.5)) * len(coded) + 0.5))  # half up, not to even
-        dev = _draw(coded, max(1, min(k, len(coded) - 1)), split_seed) if len(coded) > 1 else coded
-    dev = sorted(dev)
-    test = sorted(set(coded) - set(dev))
-    train_seed = training_cfg.get("seed")
-    train_seed = derive_seed(master_seed, "interviews.coding.training") if train_seed is None else int(train_seed)
-    train = sorted(set(training_cfg.get("participants") or []))
-    if train:
-        outside = sorted(set(train) - set(dev))
-        if outside:
-            raise InputError(f"config/config.yaml: key 'interviews.coding.training.participants': {outside[:5]} "
-                             f"are not in the development half; training participants must come from it")
-    else:
-        k = int(np.floor(float(training_cfg.get("share", 0.25)) * len(coded) + 1e-9))
-        train = _draw(dev, max(0, min(k, len(dev))), train_seed)
-    return {"development": dev, "test": test, "training": sorted(train),
+    split_seed, train_seed = config_seed(split_cfg, "split", master_seed), config_seed(training_cfg, "training", master_seed)
+    n_dev = int(np.floor(float(split_cfg.get("share", 0.5)) * len(coded) + 0.5))  # half up, not to even
+    dev = _declared_or_drawn(split_cfg.get("development"), coded, max(1, min(n_dev, len(coded) - 1)), split_seed,
+                             "split.development", "have no human coding; list coded participants only")
+    n_train = int(np.floor(float(training_cfg.get("share", 0.25)) * len(coded) + 1e-9))
+    train = _declared_or_drawn(training_cfg.get("participants"), dev, max(0, min(n_train, len(dev))), train_seed,
+                               "training.participants", "are not in the development half; training "
+                               "participants must come from it")
+    return {"development": dev, "test": sorted(set(coded) - set(dev)), "training": train,
             "seeds": {"split": split_seed, "training": train_seed}}
 
 
-def redraw_training(split: dict, seed: int) -> list[str]:
-    """A training set of the same size as ``split['training']``, drawn from the development half."""
-    return _draw(split["development"], len(split["training"]), seed)
+def config_seed(cfg: dict, label: str, master_seed: int) -> int:
+    """``cfg['seed']``, or the seed derived from the master seed for ``interviews.coding.<label>``."""
+    seed = cfg.get("seed")
+    return derive_seed(master_seed, f"interviews.coding.{label}") if seed is None else int(seed)
+
+
+def _declared_or_drawn(declared, pool: list[str], k: int, seed: int, key: str, problem: str) -> list[str]:
+    """The declared participants (all in ``pool``), or ``k`` drawn from ``pool`` with ``seed``."""
+    declared = sorted(set(declared or []))
+    if not declared:
+        return _draw(pool, k, seed) if len(pool) > 1 or k < len(pool) else list(pool)
+    outside = sorted(set(declared) - set(pool))
+    if outside:
+        raise InputError(f"config/config.yaml: key 'interviews.coding.{key}': {outside[:5]} {problem}")
+    return declared
+
+
+def resample_training(training: list[str], seed: int) -> dict[str, int]:
+    """A participant-level bootstrap of the declared training participants: ``{participant: times
+    drawn}`` (as many draws as participants, with replacement). Only declared training participants
+    ever train the coder; the resample measures how much the coding depends on which of them were
+    labelled."""
+    rng = np.random.default_rng(int(seed))
+    drawn = rng.choice(sorted(training), size=len(training), replace=True)
+    ids, counts = np.unique(drawn, return_counts=True)
+    return {str(p): int(c) for p, c in zip(ids, counts)}
 
 
 # ------------------------------------------------------------------ the coding table
 def code_segments(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_score, human: pd.Series | None,
-                  split: dict | None, coder_cfg: dict, training: list[str] | None = None) -> pd.DataFrame:
+                  split: dict | None, coder_cfg: dict, weights: dict[str, int] | None = None) -> pd.DataFrame:
     """Code every segment; return the table of :data:`CODING_COLUMNS`.
 
     ``human``: human code per ``turn_id`` (anchored), or ``None``. With a human coding and at least one
@@ -205,7 +212,7 @@ def code_segments(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_score, hum
     ``coding_mode`` is ``few_shot`` (unless ``coder_cfg['use'] == 'zero_shot'``); training turns keep
     their human code (``theme_source = human``), every other segment gets the model's theme.
     """
-    training = list(split["training"]) if (split and training is None) else list(training or [])
+    training = list(split["training"]) if split else []
     out = segments[["segment_id", "participant_id", "turn_id"]].copy().reset_index(drop=True)
     out["theme_zero_shot"] = np.asarray(zs_theme, dtype=object)
     out["score_zero_shot"] = np.round(np.asarray(zs_score, dtype=float), 4)
@@ -222,7 +229,10 @@ def code_segments(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_score, hum
                          "interviews.coding.training, or use auto / zero_shot")
     if few:
         coder = FewShotCoder(coder_cfg["few_shot"]["C"], coder_cfg["few_shot"]["class_weight"])
-        coder.fit(x[train_mask], hum[train_mask])
+        # weights: a bootstrap resample of the training participants (robustness runs); default all once
+        w = np.array([(weights or {}).get(p, 0 if weights else 1) for p in pid], dtype=float)
+        fit_rows = train_mask & (w > 0)
+        coder.fit(x[fit_rows], hum[fit_rows], sample_weight=w[fit_rows])
         fs_theme, fs_score = coder.predict(x)
         out["theme_few_shot"] = fs_theme
         out["score_few_shot"] = np.round(fs_score, 4)
@@ -248,22 +258,23 @@ def code_segments(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_score, hum
 
 def prevalence_over_seeds(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_score, human, split, coder_cfg,
                           seeds: list[int], theme_ids: list[str]) -> tuple[pd.DataFrame, list[dict]]:
-    """Re-train the few-shot coder on ``len(seeds)`` seeded draws of training participants.
+    """Re-train the few-shot coder once per seed on a participant-level bootstrap resample of the
+    declared training participants (:func:`resample_training`).
 
     Returns ``(prevalence, runs)``: ``seed, participant_id, theme, n_segments, share`` for every seed
-    (the downstream coding: human codes on that draw's training turns, the model elsewhere), and per
-    run ``seed, training, table`` (the coding table of that run). Without a few-shot coder one run (seed 0) of the zero-shot
-    coding is returned.
+    (the downstream coding: the training turns' human codes, the re-trained model elsewhere), and per
+    run ``seed, training`` (participant -> times drawn) and ``table`` (that run's coding table).
+    Without a few-shot coder one run (seed 0) of the zero-shot coding is returned.
     """
     from .themes import prevalence
 
     runs, tables = [], []
     few = human is not None and split is not None and split["training"] and coder_cfg.get("use") != "zero_shot"
     for seed in (seeds if few and seeds else [0]):
-        training = redraw_training(split, seed) if few else []
-        table = code_segments(segments, x, zs_theme, zs_score, human, split, coder_cfg, training=training)
+        weights = resample_training(split["training"], seed) if few else None
+        table = code_segments(segments, x, zs_theme, zs_score, human, split, coder_cfg, weights=weights)
         prev = prevalence(table, theme_ids)
         prev.insert(0, "seed", int(seed))
         tables.append(prev)
-        runs.append({"seed": int(seed), "training": training, "table": table})
+        runs.append({"seed": int(seed), "training": weights or {}, "table": table})
     return pd.concat(tables, ignore_index=True), runs

@@ -339,7 +339,8 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
         run_info.append(info)
     budget = None
     if split is not None and test.any():
-        dev_pool = np.flatnonzero(table["split"].isin(["development", "training"]).to_numpy() & (hum != ""))
+        # the labelled pool is the declared training participants' turns: nothing else ever trains a coder
+        dev_pool = np.flatnonzero((table["split"] == "training").to_numpy() & (hum != ""))
         eval_idx = np.flatnonzero(test)
         from .coding import FewShotCoder
 

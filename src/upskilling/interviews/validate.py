@@ -10,7 +10,7 @@ the human-coded participants (:func:`upskilling.interviews.coding.split_particip
 Each entry is :func:`upskilling.interviews.agreement.agreement_summary` (kappa with a
 participant-clustered bootstrap 95 % CI, Krippendorff's alpha, per-theme precision / recall / F1,
 coded vs predicted shares, confusion matrix). Robustness: theme shares and counts of the downstream
-coding over the seeded re-draws of the training participants, and the test-half kappa of each.
+coding over seeded bootstrap resamples of the declared training participants, and the test-half kappa of each.
 Topic diagnostics (BERTopic, inductive): topics, outliers, coherence, seed stability, protocol alignment.
 """
 from __future__ import annotations
@@ -67,7 +67,7 @@ def robustness(coding_fit: dict, segments: pd.DataFrame, labels: list[str]) -> d
     human = segments["human_theme"].fillna("")
     coded_counts = human[human != ""].value_counts()
     out = {"seeds": coding_fit["robustness"]["seeds"], "n_runs": len(runs),
-           "unit": "re-draws of the training participants (same size, from the development half)",
+           "unit": "participant-level bootstrap resamples of the declared training participants",
            "theme_share": {t: {"min": round(float(counts[t].min()) / n, 4), "max": round(float(counts[t].max()) / n, 4)}
                            for t in labels},
            "theme_count": {t: {"min": int(counts[t].min()), "max": int(counts[t].max()),
