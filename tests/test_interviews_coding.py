@@ -11,7 +11,7 @@ import pytest
 
 from upskilling.errors import InputError
 from upskilling.interviews.coding import (CODING_COLUMNS, FewShotCoder, code_segments, codebook_texts, features,
-                                          prevalence_over_seeds, prototypes, redraw_training, split_participants,
+                                          prevalence_over_seeds, prototypes, resample_training, split_participants,
                                           zero_shot)
 from upskilling.interviews.topics import center_embeddings, derive_seed
 
@@ -240,50 +240,49 @@ def test_code_segments_few_shot_requested_without_training():
     assert set(code_segments(seg, x, zs_theme, zs_score, human, SPLIT, cfg)["coding_mode"]) == {"few_shot"}
 
 
-def test_code_segments_training_override():
+def test_code_segments_weights_resample_only_declared_training_participants():
     seg, x, zs_theme, zs_score, human = _coded_corpus()
-    out = code_segments(seg, x, zs_theme, zs_score, human, SPLIT, CODER, training=["P03"])
-    roles = out.groupby("participant_id")["split"].first().to_dict()
-    assert roles["P03"] == "training" and roles["P01"] == "development" and roles["P02"] == "development"
-    assert set(out.loc[out["theme_source"] == "human", "participant_id"]) == {"P03"}
+    base = code_segments(seg, x, zs_theme, zs_score, human, SPLIT, CODER)
+    # a weight for a participant outside the training set is ignored: only declared training turns train
+    outside = code_segments(seg, x, zs_theme, zs_score, human, SPLIT, CODER,
+                            weights={p: 1 for p in SPLIT["training"]} | {"P03": 5})
+    pd.testing.assert_frame_equal(base, outside)
+    out = code_segments(seg, x, zs_theme, zs_score, human, SPLIT, CODER, weights={SPLIT["training"][0]: 2})
+    # the training turns keep their human codes whatever the resample
+    assert set(out.loc[out["theme_source"] == "human", "participant_id"]) == set(SPLIT["training"])
+    assert (out.loc[out["theme_source"] == "human", "theme"] == out.loc[out["theme_source"] == "human", "human_theme"]).all()
 
 
 # ------------------------------------------------------------------ prevalence_over_seeds
-def _distinct_seeds(split, n):
-    seeds, draws = [], set()
-    for s in range(1000):
-        d = tuple(redraw_training(split, s))
-        if d not in draws:
-            seeds.append(s)
-            draws.add(d)
-        if len(seeds) == n:
-            return seeds
-    raise AssertionError("no distinct draws")
+def test_resample_training_is_a_seeded_participant_bootstrap():
+    training = ["P01", "P02", "P03", "P04", "P05"]
+    w = resample_training(training, 7)
+    assert sum(w.values()) == len(training) and set(w) <= set(training)
+    assert w == resample_training(training, 7)
+    assert len({tuple(sorted(resample_training(training, s).items())) for s in range(20)}) > 5
 
 
 def test_prevalence_over_seeds_without_few_shot():
     seg, x, zs_theme, zs_score, _ = _coded_corpus()
     prev, runs = prevalence_over_seeds(seg, x, zs_theme, zs_score, None, None, CODER, [5, 6, 7], ["a", "b"])
-    assert len(runs) == 1 and runs[0]["seed"] == 0 and runs[0]["training"] == []
+    assert len(runs) == 1 and runs[0]["seed"] == 0 and runs[0]["training"] == {}
     assert set(prev["seed"]) == {0}
     assert prev.columns.tolist() == ["seed", "participant_id", "theme", "n_segments", "share"]
     assert (runs[0]["table"]["theme"].tolist() == list(zs_theme))
 
 
-def test_prevalence_over_seeds_redraws_training():
+def test_prevalence_over_seeds_resamples_training():
     seg, x, zs_theme, zs_score, human = _coded_corpus()
-    seeds = _distinct_seeds(SPLIT, 3)
+    seeds = [1, 2, 3]
     prev, runs = prevalence_over_seeds(seg, x, zs_theme, zs_score, human, SPLIT, CODER, seeds, ["a", "b"])
     assert [r["seed"] for r in runs] == seeds
-    draws = [tuple(r["training"]) for r in runs]
-    assert len(set(draws)) == 3
     for run in runs:
-        assert run["training"] == redraw_training(SPLIT, run["seed"])
-        assert len(run["training"]) == len(SPLIT["training"]) and set(run["training"]) <= set(SPLIT["development"])
+        assert run["training"] == resample_training(SPLIT["training"], run["seed"])
+        assert set(run["training"]) <= set(SPLIT["training"])
         table = run["table"]
         assert set(table["coding_mode"]) == {"few_shot"}
-        assert set(table.loc[table["theme_source"] == "human", "participant_id"]) == set(run["training"])
-        assert set(table.loc[table["split"] == "training", "participant_id"]) == set(run["training"])
+        # whatever the resample, the human codes are those of the declared training participants
+        assert set(table.loc[table["theme_source"] == "human", "participant_id"]) == set(SPLIT["training"])
     assert sorted(set(prev["seed"])) == sorted(seeds)
     sums = prev.groupby(["seed", "participant_id"])["share"].sum()
     np.testing.assert_allclose(sums, 1.0, atol=1e-5)
@@ -299,5 +298,5 @@ def test_prevalence_over_seeds_zero_shot_use_ignores_training():
     seg, x, zs_theme, zs_score, human = _coded_corpus()
     prev, runs = prevalence_over_seeds(seg, x, zs_theme, zs_score, human, SPLIT, {**CODER, "use": "zero_shot"},
                                        [1, 2], ["a", "b"])
-    assert len(runs) == 1 and runs[0]["training"] == [] and set(prev["seed"]) == {0}
+    assert len(runs) == 1 and runs[0]["training"] == {} and set(prev["seed"]) == {0}
     assert set(runs[0]["table"]["coding_mode"]) == {"zero_shot"}
