@@ -143,16 +143,24 @@ def _leaks(work: Path) -> list[str]:
 def test_outputs_and_contract(run):
     seg = pd.read_csv(run / "results/interviews/segments.csv")
     assert list(seg.columns) == ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text",
-                                 "topic", "theme", "probability"]
+                                 "topic", "probability", "theme", "theme_score", "theme_source", "coding_mode",
+                                 "theme_zero_shot", "score_zero_shot", "theme_few_shot", "score_few_shot",
+                                 "human_theme", "split"]
     turns = pd.read_csv(run / "data/processed/interviews/turns.csv").set_index("turn_id")
     for row in seg.sample(20, random_state=1).itertuples():
         assert turns.loc[row.turn_id, "text"][row.start_char:row.end_char] == row.text
     assert {"txt", "vtt", "docx"} == set(pd.read_csv(run / "data/processed/interviews/transcripts.csv")["format"])
     validation = json.loads((run / "results/interviews/validation.json").read_text())
-    for key in ("kappa", "ari", "per_theme", "stability", "coherence_npmi", "outlier_share_before",
-                "outlier_share_after", "n_segments", "n_dropped_segments"):
+    for key in ("kappa", "mode_used", "split", "zero_shot", "few_shot", "budget", "robustness", "anchoring",
+                "topics", "n_segments", "n_dropped_segments"):
         assert key in validation
-    assert len(validation["stability"]["seeds"]) >= 5
+    for key in ("stability", "coherence_npmi", "outlier_share_before", "outlier_share_after", "protocol_alignment"):
+        assert key in validation["topics"]
+    assert len(validation["topics"]["stability"]["seeds"]) >= 5
+    # training turns keep the human code; every other segment is the model's
+    human = seg[seg["theme_source"] == "human"]
+    assert len(human) and (human["theme"] == human["human_theme"]).all()
+    assert set(human["split"]) == {"training"} and set(seg.loc[seg["split"] == "test", "theme_source"]) == {"model"}
     quotes = pd.read_csv(run / "results/interviews/quotes.csv")
     assert quotes.groupby("theme").size().max() == 5
     assert list((run / "results/interviews/topic_model").glob("*.safetensors"))
