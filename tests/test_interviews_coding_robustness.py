@@ -108,3 +108,16 @@ def test_default_floors_on_the_test_half(e2e_runs):
     # C1's interview strand follows the human coding's direction: survival over growth
     counts = v["theme_counts"]
     assert counts["survival"] > counts["growth"]
+
+
+def test_topic_keywords_have_no_stop_words_or_fragments(e2e_runs):
+    """Inductive topics on the default data: c-TF-IDF and KeyBERT keywords are content words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    default, _ = e2e_runs
+    topics = pd.read_csv(default / "results/interviews/topics.csv", keep_default_na=False)
+    words = [w for col in ("keywords", "keybert") for cell in topics[col] for kw in cell.split(";")
+             for w in kw.split() if kw.strip()]
+    assert len(words) >= 5 * len(topics)
+    bad = sorted({w for w in words if w.lower() in ENGLISH_STOP_WORDS or len(w) <= 2})
+    assert not bad, bad
