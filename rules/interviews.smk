@@ -1,10 +1,11 @@
-# Interview stage: transcripts -> redacted turns -> segments -> embeddings (cached) -> topic model and
-# themes -> prevalence, quotes, stability over seeds -> validation against the human coding.
+# Interview stage: transcripts -> redacted turns -> segments -> embeddings (cached) ->
+# inductive topics (+ their stability over seeds, same process) and deductive theme coding -> segments table ->
+# prevalence, quotes -> validation against the human coding.
 # Logic in src/upskilling/interviews/ (one function per rule in upskilling.interviews.steps); settings in
 # the `interviews:` section of config/config.yaml (schema src/upskilling/schemas/config_interviews.schema.yaml).
 #
 # The embedding rule depends only on the segments and the embedding settings: a change to the topic
-# parameters re-runs the topic, stability, quote, prevalence and validation rules, never the embedding.
+# parameters re-runs the topic rule (stability included) and what reads topics, never the embedding.
 from upskilling.interviews.topics import derive_seed as _derive_seed
 
 # Validated, with every default filled, by validate_config in rules/common.smk.
@@ -90,10 +91,15 @@ rule interviews_topics:
         ),
         model=directory(f"{_IV_RESULTS}/topic_model"),
         info=f"{_IV_PROCESSED}/topics_fit.json",
+        # the seed re-fits (stability) run in the same process: JIT compilation is paid once
+        stability=f"{_IV_PROCESSED}/stability.csv",
+        stability_summary=f"{_IV_PROCESSED}/stability.json",
     params:
         topics=INTERVIEWS["topics"],
         theme_vectors=INTERVIEWS["theme_vectors"],
         seed=_IV_TOPIC_SEED,
+        stability=INTERVIEWS["stability"],
+        master_seed=config["seed"],
     threads: 2
     log:
         f"{_IV_LOGS}/topics.log",
@@ -161,30 +167,6 @@ rule interviews_segments:
         "../envs/interviews.yaml"
     script:
         "../scripts/interviews_segments.py"
-
-
-rule interviews_stability:
-    input:
-        segments=f"{_IV_PROCESSED}/segments.csv",
-        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
-        meta=f"{_IV_PROCESSED}/embeddings.json",
-        themes=config["themes"],
-    output:
-        assignments=f"{_IV_PROCESSED}/stability.csv",
-        summary=f"{_IV_PROCESSED}/stability.json",
-    params:
-        topics=INTERVIEWS["topics"],
-        theme_vectors=INTERVIEWS["theme_vectors"],
-        master_seed=config.get("seed", 20260429),
-        n_seeds=INTERVIEWS["stability"]["n_seeds"],
-        seeds=INTERVIEWS["stability"]["seeds"],
-    threads: 2
-    log:
-        f"{_IV_LOGS}/stability.log",
-    conda:
-        "../envs/interviews.yaml"
-    script:
-        "../scripts/interviews_stability.py"
 
 
 rule interviews_prevalence:

@@ -18,4 +18,8 @@ steps.topics(
     out_topics=snakemake.output.topics,
     out_model_dir=snakemake.output.model,
     out_info=snakemake.output.info,
+    stability_cfg=dict(snakemake.params.stability),
+    master_seed=snakemake.params.master_seed,
+    out_stability_csv=snakemake.output.stability,
+    out_stability_json=snakemake.output.stability_summary,
 )

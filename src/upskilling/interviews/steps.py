@@ -175,7 +175,8 @@ def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: in
 
 def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
            seed: int, out_segments, out_topics, out_model_dir, out_info, threads: int = 1, turns_csv=None,
-           protocol=None) -> None:
+           protocol=None, stability_cfg: dict | None = None, master_seed: int | None = None,
+           out_stability_csv=None, out_stability_json=None) -> None:
     """Fit the topic model; write results segments.csv, topics.csv, the safetensors model, topics_fit.json.
 
     With ``turns_csv`` (turns.csv), each segment's preceding interviewer question is matched to the
@@ -219,20 +220,31 @@ def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cf
     save_model(fit.model, out_model_dir, MODEL_NAME)
     write_json({**fit.info, "model": model_info(), "theme_ids": [t["id"] for t in themes],
                 "protocol_alignment": alignment, "topics": topics_cfg, "theme_vectors": theme_cfg}, out_info)
+    if out_stability_csv is not None:
+        # the seed re-fits run in this process: numba compiles UMAP / pynndescent once, not once per rule
+        _stability_fits(segments, vectors, themes, matrix, model, topics_cfg, master_seed,
+                        stability_cfg["n_seeds"], stability_cfg["seeds"], out_stability_csv, out_stability_json)
 
 
 def stability(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
               master_seed: int, n_seeds: int, seeds: list, out_csv, out_json, threads: int = 1) -> None:
-    """Re-fit the topic model over several seeds; write the assignments and the pairwise-ARI summary."""
+    """Re-fit the topic model over several seeds on its own (the pipeline runs the re-fits inside
+    :func:`topics`); write the assignments and the pairwise-ARI summary."""
     from ..model import load_model
-    from .stability import run_seeds, stability_seeds, summarise
     from .themes import load_themes
 
     _threads(threads)
     segments, vectors, _ = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
     themes = load_themes(themes_yaml)
     model = load_model()
-    matrix = _theme_matrix(themes, model, theme_cfg)
+    _stability_fits(segments, vectors, themes, _theme_matrix(themes, model, theme_cfg), model, topics_cfg,
+                    master_seed, n_seeds, seeds, out_csv, out_json)
+
+
+def _stability_fits(segments, vectors, themes, matrix, model, topics_cfg, master_seed, n_seeds, seeds, out_csv,
+                    out_json) -> None:
+    from .stability import run_seeds, stability_seeds, summarise
+
     run_list = stability_seeds(master_seed, n_seeds, seeds)
     assignments, runs = run_seeds(segments["text"].tolist(), vectors, segments["participant_id"].to_numpy(), themes,
                                   matrix, topics_cfg, run_list, model)
