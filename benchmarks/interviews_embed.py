@@ -3,9 +3,9 @@
 Both run in the same process, on the same segments, with the same model object and batch size; the
 rounds alternate (bare, pipeline, bare, pipeline, ...) so that load on the machine affects both alike.
 The pipeline path is ``upskilling.interviews.embed.embed_segments`` with a fresh cache folder each
-round (a cache miss: hashing the texts, encoding, writing the .npy), i.e. what the rule does on new
-segments. A cache hit is timed separately. Prints segments/s, the ratio (target >= 0.90) and peak
-memory.
+round (a cold cache: hashing each text, encoding, writing the per-segment cache shards), i.e. what
+the rule does on new segments. A full cache hit (every segment reused) is timed separately. Prints
+segments/s, the ratio (target >= 0.90) and peak memory.
 
 Usage (repository root):
     python benchmarks/interviews_embed.py [segments.csv] [--rounds 3] [--batch-size 32] [--limit N]

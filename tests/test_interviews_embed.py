@@ -1,13 +1,20 @@
-"""Embedding cache: keyed by model checksum and text hash; a hit never calls the model and says so."""
+"""Per-segment embedding cache: only new or changed texts are embedded, the rest is read back in order."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import threading
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from upskilling.errors import InputError
-from upskilling.interviews.embed import cache_key, embed_segments, texts_sha256
+from upskilling.interviews import embed as embed_mod
+from upskilling.interviews.embed import EmbeddingStore, embed_segments, store_key, text_keys, texts_sha256
+
+SHA = "a" * 64
 
 
 class Normalize:  # the class name is what model_settings looks for
@@ -15,68 +22,250 @@ class Normalize:  # the class name is what model_settings looks for
 
 
 class StubModel:
-    """Enough of a SentenceTransformer for the cache logic; counts encode calls."""
+    """Enough of a SentenceTransformer for the cache logic: records every text it is asked to encode."""
 
     max_seq_length = 256
 
-    def __init__(self):
-        self.calls = 0
+    def __init__(self, dimension=4):
+        self.dimension = dimension
+        self.encoded: list[list[str]] = []
 
     def __iter__(self):
         return iter([object(), Normalize()])
 
     def get_embedding_dimension(self):
-        return 4
+        return self.dimension
+
+    @property
+    def calls(self):
+        return len(self.encoded)
+
+    @property
+    def n_encoded(self):
+        return sum(len(batch) for batch in self.encoded)
+
+    def vector(self, text):
+        raw = np.frombuffer(hashlib.sha256(text.encode()).digest(), dtype=np.uint8)[: self.dimension]
+        v = raw.astype(np.float32) + 1.0
+        return v / np.linalg.norm(v)
 
     def encode(self, texts, batch_size=32, **kw):
-        self.calls += 1
-        return np.array([[len(t), t.count("a"), 1.0, 0.0] for t in texts], dtype=np.float32)
+        self.encoded.append(list(texts))
+        return np.array([self.vector(t) for t in texts], dtype=np.float32)
 
 
-TEXTS = ["a first segment", "another one", "and a third"]
+TEXTS = ["a first segment", "another one", "and a third", "a fourth, longer segment of the interview"]
 
 
-def test_texts_hash_is_order_and_boundary_sensitive():
-    assert texts_sha256(["ab", "c"]) != texts_sha256(["a", "bc"])
-    assert texts_sha256(["a", "b"]) != texts_sha256(["b", "a"])
-    assert texts_sha256(TEXTS) == texts_sha256(list(TEXTS))
+def fresh(model, texts):
+    return np.array([model.vector(t) for t in texts], dtype=np.float32)
 
 
-def test_cache_key_depends_on_model_and_settings():
-    h = texts_sha256(TEXTS)
+def stores(cache):
+    return sorted(p.name for p in cache.iterdir() if p.is_dir())
+
+
+def test_keys():
     settings = {"max_seq_length": 256, "normalized": True, "dimension": 4}
-    assert cache_key(h, "a" * 64, settings) != cache_key(h, "b" * 64, settings)
-    assert cache_key(h, "a" * 64, settings) != cache_key(h, "a" * 64, {**settings, "max_seq_length": 128})
+    key = store_key(SHA, settings)
+    assert key != store_key("b" * 64, settings)
+    for change in ({"max_seq_length": 128}, {"normalized": False}, {"dimension": 8}):
+        assert key != store_key(SHA, {**settings, **change})
+    assert text_keys(["x", "y"], key) == text_keys(["x", "y"], key)
+    assert text_keys(["x"], key) != text_keys(["x"], store_key("b" * 64, settings))
+    assert len(set(text_keys(TEXTS, key))) == len(TEXTS) and all(len(k) == 32 for k in text_keys(TEXTS, key))
+    assert texts_sha256(["ab", "c"]) != texts_sha256(["a", "bc"])
 
 
-def test_second_run_uses_cache_and_logs_it(tmp_path, caplog):
+def test_rerun_reuses_everything_and_logs_counts(tmp_path, caplog):
     model = StubModel()
-    first, info1 = embed_segments(TEXTS, model, "a" * 64, tmp_path, batch_size=2)
-    assert model.calls == 1 and info1["cache_hit"] is False
+    first, info1 = embed_segments(TEXTS, model, SHA, tmp_path)
+    assert model.n_encoded == 4 and info1["cache_hit"] is False
+    assert (info1["n_reused"], info1["n_embedded"]) == (0, 4)
     with caplog.at_level(logging.INFO, logger="upskilling.interviews"):
-        second, info2 = embed_segments(TEXTS, model, "a" * 64, tmp_path, batch_size=2)
-    assert model.calls == 1, "a cache hit must not embed again"
-    assert info2["cache_hit"] is True and info2["cache_key"] == info1["cache_key"]
+        second, info2 = embed_segments(TEXTS, model, SHA, tmp_path, batch_size=7)  # batch size not in the key
+    assert model.calls == 1, "nothing new: the model must not be called"
+    assert info2["cache_hit"] is True and (info2["n_reused"], info2["n_embedded"]) == (4, 0)
+    assert info2["cache_key"] == info1["cache_key"]
     np.testing.assert_array_equal(first, second)
-    assert "cache hit" in caplog.text and "not embedding again" in caplog.text
-    # other texts, another model or another batch size (other float rounding): embedded again
-    embed_segments(TEXTS[:2], model, "a" * 64, tmp_path, batch_size=2)
-    embed_segments(TEXTS, model, "b" * 64, tmp_path, batch_size=2)
-    embed_segments(TEXTS, model, "a" * 64, tmp_path, batch_size=3)
-    assert model.calls == 4
+    assert "4 of 4 segments reused, 0 embedded" in caplog.text and "not embedding again" in caplog.text
+    assert not any(t in caplog.text for t in TEXTS), "no text in the log"
 
 
-def test_cache_keeps_only_recent_files(tmp_path):
+def test_one_new_text_embeds_exactly_one(tmp_path, caplog):
     model = StubModel()
-    for i in range(4):
-        embed_segments([f"text {i}"], model, "a" * 64, tmp_path, cache_keep=2)
-    assert len(list(tmp_path.glob("*.npy"))) == 2
+    embed_segments(TEXTS, model, SHA, tmp_path)
+    texts = TEXTS[:2] + ["a brand new segment"] + TEXTS[2:]
+    with caplog.at_level(logging.INFO, logger="upskilling.interviews"):
+        vectors, info = embed_segments(texts, model, SHA, tmp_path)
+    assert model.encoded[-1] == ["a brand new segment"]
+    assert (info["n_reused"], info["n_embedded"], info["cache_hit"]) == (4, 1, False)
+    np.testing.assert_array_equal(vectors, fresh(model, texts))
+    assert "4 of 5 segments reused, embedding 1" in caplog.text
+    assert "a brand new segment" not in caplog.text
+
+
+def test_one_changed_text_embeds_one_and_order_embeds_none(tmp_path):
+    model = StubModel()
+    embed_segments(TEXTS, model, SHA, tmp_path)
+    changed = [TEXTS[0], "another one, edited", *TEXTS[2:]]
+    vectors, info = embed_segments(changed, model, SHA, tmp_path)
+    assert model.encoded[-1] == ["another one, edited"] and info["n_embedded"] == 1
+    np.testing.assert_array_equal(vectors, fresh(model, changed))
+
+    calls = model.calls
+    shuffled = [TEXTS[3], TEXTS[1], TEXTS[0], TEXTS[2]]
+    vectors, info = embed_segments(shuffled, model, SHA, tmp_path)
+    assert model.calls == calls and info["cache_hit"] is True and info["n_embedded"] == 0
+    np.testing.assert_array_equal(vectors, fresh(model, shuffled))
+
+
+def test_duplicates_are_embedded_once(tmp_path):
+    model = StubModel()
+    texts = ["same", "other", "same", "same"]
+    vectors, info = embed_segments(texts, model, SHA, tmp_path)
+    assert model.encoded == [["same", "other"]] and info["n_embedded"] == 2
+    np.testing.assert_array_equal(vectors, fresh(model, texts))
+
+
+def test_other_model_or_settings_get_other_store(tmp_path):
+    model = StubModel()
+    _, a = embed_segments(TEXTS, model, SHA, tmp_path)
+    _, b = embed_segments(TEXTS, model, "b" * 64, tmp_path)
+    assert a["cache_key"] != b["cache_key"] and model.n_encoded == 8
+    model.max_seq_length = 128
+    _, c = embed_segments(TEXTS, model, SHA, tmp_path)
+    assert model.n_encoded == 12 and c["cache_key"] not in (a["cache_key"], b["cache_key"])
+    assert stores(tmp_path) == sorted([a["cache_key"], b["cache_key"], c["cache_key"]])
+
+
+def test_assembled_vectors_equal_fresh_encode(tmp_path):
+    model = StubModel(dimension=8)
+    rng = np.random.default_rng(0)
+    corpus = [f"segment {i} " + "word " * int(n) for i, n in enumerate(rng.integers(1, 30, 300))]
+    embed_segments(corpus[:200], model, SHA, tmp_path)
+    embed_segments(corpus[150:], model, SHA, tmp_path)
+    order = [corpus[i] for i in rng.permutation(len(corpus))]
+    vectors, info = embed_segments(order, model, SHA, tmp_path)
+    assert info["cache_hit"] is True and vectors.dtype == np.float32 and vectors.shape == (300, 8)
+    np.testing.assert_array_equal(vectors, model.encode(order))
+    assert 1 <= len(list((tmp_path / info["cache_key"]).glob("*.npz"))) <= 256
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong_dimension", "wrong_shard"])
+def test_corrupt_shard_is_ignored_with_warning_and_rewritten(tmp_path, caplog, damage):
+    model = StubModel()
+    _, info = embed_segments(TEXTS, model, SHA, tmp_path)
+    store = EmbeddingStore(tmp_path, info["cache_key"], 4)
+    victim_key = text_keys([TEXTS[1]], info["cache_key"])[0]
+    path = store.shard_path(victim_key[0])
+    if damage == "garbage":
+        path.write_bytes(b"not a zip file")
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:40])
+    elif damage == "wrong_dimension":
+        with open(path, "wb") as fh:
+            np.savez(fh, keys=np.frombuffer(victim_key, np.uint8).reshape(1, 32), vectors=np.ones((1, 3), np.float32))
+    else:  # a valid file with keys of another shard
+        other = bytes([(victim_key[0] + 1) % 256]) + victim_key[1:]
+        with open(path, "wb") as fh:
+            np.savez(fh, keys=np.frombuffer(other, np.uint8).reshape(1, 32), vectors=np.ones((1, 4), np.float32))
+    with caplog.at_level(logging.INFO, logger="upskilling.interviews"):
+        vectors, info2 = embed_segments(TEXTS, model, SHA, tmp_path)
+    assert "unreadable or inconsistent" in caplog.text and str(path) in caplog.text
+    assert TEXTS[1] in model.encoded[-1] and info2["n_embedded"] >= 1
+    np.testing.assert_array_equal(vectors, fresh(model, TEXTS))
+    calls = model.calls
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="upskilling.interviews"):
+        _, info3 = embed_segments(TEXTS, model, SHA, tmp_path)
+    assert model.calls == calls and info3["cache_hit"] is True and not caplog.text, "shard rewritten whole"
+
+
+def test_half_written_temp_file_is_never_read(tmp_path, caplog):
+    model = StubModel()
+    _, info = embed_segments(TEXTS, model, SHA, tmp_path)
+    store = tmp_path / info["cache_key"]
+    for shard in {k[0] for k in text_keys(TEXTS, info["cache_key"])}:
+        (store / f".{shard:02x}.abc123.tmp").write_bytes(b"PK\x03\x04 half written")
+    with caplog.at_level(logging.WARNING, logger="upskilling.interviews"):
+        vectors, info2 = embed_segments(TEXTS, model, SHA, tmp_path)
+    assert info2["cache_hit"] is True and not caplog.text
+    np.testing.assert_array_equal(vectors, fresh(model, TEXTS))
+
+
+@pytest.mark.skipif(embed_mod.fcntl is None, reason="no fcntl: concurrent writers may lose (not corrupt) entries")
+def test_concurrent_writers_keep_every_entry(tmp_path):
+    corpus = [f"text number {i}" for i in range(400)]
+    parts = [corpus[i::4] for i in range(4)]
+    errors = []
+
+    def run(texts):
+        try:
+            embed_segments(texts, StubModel(), SHA, tmp_path)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in parts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    model = StubModel()
+    vectors, info = embed_segments(corpus, model, SHA, tmp_path)
+    assert model.calls == 0 and info["n_reused"] == 400
+    np.testing.assert_array_equal(vectors, fresh(model, corpus))
+
+
+def test_cache_keep_prunes_old_stores_and_former_format(tmp_path):
+    model = StubModel()
+    (tmp_path / ("c" * 64 + ".npy")).write_bytes(b"old whole-list cache file")
+    keys = [embed_segments(TEXTS, model, sha * 64, tmp_path, cache_keep=2)[1]["cache_key"] for sha in "abc"]
+    assert stores(tmp_path) == sorted(keys[1:])
+    assert not list(tmp_path.glob("*.npy"))
+    embed_segments(TEXTS, model, "b" * 64, tmp_path, cache_keep=1)  # a hit keeps its own store
+    assert stores(tmp_path) == [keys[1]]
 
 
 def test_no_cache_dir_and_empty_input(tmp_path):
     model = StubModel()
-    embed_segments(TEXTS, model, "a" * 64, None)
-    embed_segments(TEXTS, model, "a" * 64, None)
-    assert model.calls == 2
+    _, info = embed_segments(TEXTS, model, SHA, None)
+    embed_segments(TEXTS, model, SHA, None)
+    assert model.calls == 2 and info["cache_hit"] is False and info["n_reused"] == 0
     with pytest.raises(InputError, match="no segments"):
-        embed_segments([], model, "a" * 64, tmp_path)
+        embed_segments([], model, SHA, tmp_path)
+    with pytest.raises(InputError, match="not a string"):
+        embed_segments(["ok", float("nan")], model, SHA, tmp_path)
+
+
+def test_embed_step_context_questions_share_the_cache(tmp_path, monkeypatch):
+    import torch
+
+    from upskilling import model as model_mod
+    from upskilling.interviews import steps
+
+    stub = StubModel()
+    monkeypatch.setattr(model_mod, "load_model", lambda: stub)
+    monkeypatch.setattr(model_mod, "model_info", lambda: {"name": "stub", "sha256": SHA})
+    threads = torch.get_num_threads()
+    segments = pd.DataFrame({"segment_id": ["s1", "s2", "s3"], "text": TEXTS[:3],
+                             "context": ["What do you do?", None, "What do you do?"]})
+    segments.to_csv(tmp_path / "segments.csv", index=False)
+    cache = tmp_path / "cache"
+    out = {"out_npy": tmp_path / "e.npy", "out_json": tmp_path / "e.json", "out_context_npy": tmp_path / "c.npy"}
+    try:
+        steps.embed(tmp_path / "segments.csv", 32, cache, 3, 1, **out)
+        assert stub.encoded == [TEXTS[:3], [" ", "What do you do?"]]
+        # a question that is now also a segment text is read from the same cache
+        segments.loc[len(segments)] = ["s4", "What do you do?", "and a third"]
+        segments.to_csv(tmp_path / "segments.csv", index=False)
+        steps.embed(tmp_path / "segments.csv", 32, cache, 3, 1, **out)
+    finally:
+        torch.set_num_threads(threads)
+    assert stub.calls == 2, "segment texts and context questions all reused"
+    meta = json.loads((tmp_path / "e.json").read_text())
+    assert (meta["n_reused"], meta["n_embedded"], meta["cache_hit"]) == (4, 0, True)
+    assert meta["context"]["n_embedded"] == 0 and meta["context"]["cache_key"] == meta["cache_key"]
+    np.testing.assert_array_equal(np.load(tmp_path / "c.npy")[3], stub.vector("and a third"))
+    assert stores(cache) == [meta["cache_key"]]

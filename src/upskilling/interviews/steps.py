@@ -144,8 +144,9 @@ def segment(turns_csv, window: int, stride: int, min_words: int, out_segments, o
 
 def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: int, out_npy, out_json,
           out_context_npy=None) -> None:
-    """Embed the segments and their context questions (or reuse the cache); write embeddings.npy,
-    context_embeddings.npy and embeddings.json."""
+    """Embed the segments and their context questions, reusing the per-segment cache for texts already
+    embedded (``cache_keep`` = model/settings stores kept); write embeddings.npy,
+    context_embeddings.npy and embeddings.json (with ``n_reused`` / ``n_embedded``)."""
     from ..model import load_model, model_info
     from .embed import embed_segments
 
@@ -163,8 +164,10 @@ def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: in
         # the same question precedes several segments: embed each distinct question once
         questions = segments["context"].fillna("").tolist()
         unique = sorted(set(questions))
+        # same per-text cache as the segments (a question already embedded in a former run is reused)
         qvec, context_info = embed_segments([q or " " for q in unique], model, info_model["sha256"],
-                                            cache_dir or None, batch_size=batch_size, cache_keep=cache_keep)
+                                            cache_dir or None, batch_size=batch_size, cache_keep=cache_keep,
+                                            label="context questions")
         row = {q: i for i, q in enumerate(unique)}
         np.save(_out(out_context_npy), qvec[[row[q] for q in questions]])
     import torch
