@@ -100,7 +100,8 @@ def integration_targets():
 def _notebook_parameters(wildcards):
     files = {p: _INTEGRATION_FILES[k] for p, k in _NOTEBOOK_INPUTS[wildcards.notebook].items()}
     extra = {"wave": INTEGRATION_WAVE} if wildcards.notebook == "survey" else {}
-    return {**extra, **files, "integration": INTEGRATION}
+    settings = _narrow(config, _NOTEBOOK_SETTINGS[wildcards.notebook]).get("integration", {})
+    return {**extra, **files, "integration": settings}
 
 
 # --- provenance (rules/provenance.smk) ---

@@ -1,7 +1,18 @@
 # Integration: the joint display (results/claims.csv), one rule per figure, the findings report,
 # the executed reviewer notebooks and the REFI-QDA export of the interview coding.
 # Logic: src/upskilling/integrate/. Settings: the `integration:` section of config/config.yaml.
+#
+# Each rule's params are only the settings it reads (upskilling.integrate.settings.narrow with the READS
+# of the module that reads them), never the whole config: Snakemake re-runs a job when its params change,
+# so a quotes or topic setting does not redraw the survey figures or re-export the REFI-QDA project, and
+# a figure setting redraws that figure only (and the report that embeds it). The one rule that gets the
+# whole config is provenance (rules/provenance.smk); see there why the report follows it.
+from upskilling.integrate import claims as _integration_claims
+from upskilling.integrate import qdpx as _integration_qdpx
+from upskilling.integrate import report as _integration_report
 from upskilling.integrate.figures import FIGURES as INTEGRATION_FIGURES
+from upskilling.integrate.figures import reads as _figure_reads
+from upskilling.integrate.settings import narrow as _narrow
 from upskilling.integrate.settings import settings as _integration_settings
 from upskilling.integrate.settings import wave as _integration_wave
 
@@ -47,7 +58,7 @@ rule integrate_claims:
                             caption="../report/captions/integrate_claims_participants.rst",
                             category="Integration", subcategory="Joint display"),
     params:
-        config=config,
+        settings=_narrow(config, _integration_claims.READS),
     log:
         "logs/integrate/claims.log",
     conda:
@@ -73,7 +84,7 @@ for _figure in INTEGRATION_FIGURES:
             pdf=f"results/figures/{_figure}.pdf",
         params:
             figure=_figure,
-            config=config,
+            settings=_narrow(config, _figure_reads(_figure)),
         log:
             f"logs/integrate/figure_{_figure}.log",
         conda:
@@ -93,7 +104,7 @@ rule integrate_report:
     params:
         wave=INTEGRATION_WAVE,
         figure_names=list(INTEGRATION_FIGURES),
-        config=config,
+        settings=_narrow(config, _integration_report.READS),
     log:
         "logs/integrate/report.log",
     conda:
@@ -113,6 +124,14 @@ _NOTEBOOK_INPUTS = {
                     "hypotheses_csv": "hypotheses", "reliability_csv": "reliability",
                     "prevalence_csv": "theme_prevalence", "validation_json": "validation",
                     "coding_seeds_csv": "coding_seeds", "themes_yaml": "themes"},
+}
+# The integration settings each notebook reads (its `settings[...]`; dotted paths into the config):
+# the notebook's `integration` parameter holds only these (tests/test_rule_params.py checks the sources).
+_NOTEBOOK_SETTINGS = {
+    "survey": ["integration.caveats.min_alpha", "integration.figures.paired_constructs"],
+    "interviews": ["integration.prevalence", "integration.caveats.min_theme_f1"],
+    "integration": ["integration.prevalence", "integration.contrasts", "integration.fit",
+                    "integration.figures.paired_constructs", "integration.caveats"],
 }
 
 
@@ -143,7 +162,7 @@ rule integrate_qdpx:
         qdc=f"{_INTERVIEWS}/codebook.qdc",
         qdpx=f"{_INTERVIEWS}/project.qdpx",
     params:
-        config=config,
+        settings=_narrow(config, _integration_qdpx.READS),
     log:
         "logs/integrate/qdpx.log",
     conda:

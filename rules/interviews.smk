@@ -7,6 +7,8 @@
 # The embedding rule depends only on the segments and the embedding settings: a change to the topic
 # parameters re-runs the topic rule (stability included) and what reads topics, never the embedding.
 from upskilling.interviews.topics import derive_seed as _derive_seed
+# dict params with sorted keys: a --configfile merge order alone must not re-run a rule
+from upskilling.integrate.settings import sorted_keys as _sorted_keys
 
 # Validated, with every default filled, by validate_config in rules/common.smk.
 INTERVIEWS = config["interviews"]
@@ -26,7 +28,7 @@ rule interviews_ingest:
         transcripts=f"{_IV_PROCESSED}/transcripts.csv",
         report=f"{_IV_PROCESSED}/ingest.json",
     params:
-        speakers=INTERVIEWS["speakers"],
+        speakers=_sorted_keys(INTERVIEWS["speakers"]),
         participant_header=INTERVIEWS["participant_header"],
         name_parts=INTERVIEWS["redaction"]["name_parts"],
     log:
@@ -45,7 +47,7 @@ rule interviews_segment:
         dropped=f"{_IV_PROCESSED}/segments_dropped.csv",
         summary=f"{_IV_PROCESSED}/segmentation.json",
     params:
-        **INTERVIEWS["segmentation"],
+        **_sorted_keys(INTERVIEWS["segmentation"]),
     log:
         f"{_IV_LOGS}/segment.log",
     conda:
@@ -95,10 +97,10 @@ rule interviews_topics:
         stability=f"{_IV_PROCESSED}/stability.csv",
         stability_summary=f"{_IV_PROCESSED}/stability.json",
     params:
-        topics=INTERVIEWS["topics"],
-        theme_vectors=INTERVIEWS["theme_vectors"],
+        topics=_sorted_keys(INTERVIEWS["topics"]),
+        theme_vectors=_sorted_keys(INTERVIEWS["theme_vectors"]),
         seed=_IV_TOPIC_SEED,
-        stability=INTERVIEWS["stability"],
+        stability=_sorted_keys(INTERVIEWS["stability"]),
         master_seed=config["seed"],
     threads: 2
     log:
@@ -128,7 +130,7 @@ rule interviews_code:
         ),
         fit=f"{_IV_PROCESSED}/coding_fit.json",
     params:
-        coding=INTERVIEWS["coding"],
+        coding=_sorted_keys(INTERVIEWS["coding"]),
         name_parts=INTERVIEWS["redaction"]["name_parts"],
         master_seed=config["seed"],
     threads: 1
@@ -202,7 +204,7 @@ rule interviews_quotes:
         summary=f"{_IV_PROCESSED}/quotes_summary.json",
     params:
         center=INTERVIEWS["topics"]["center"],
-        quotes=INTERVIEWS["quotes"],
+        quotes=_sorted_keys(INTERVIEWS["quotes"]),
     log:
         f"{_IV_LOGS}/quotes.log",
     conda:

@@ -4,5 +4,5 @@ from upskilling.integrate import figures
 
 log = logs.setup(snakemake, "integrate")
 figures.write(snakemake.params.figure, dict(snakemake.input), snakemake.output.png, snakemake.output.pdf,
-              snakemake.params.config)
+              snakemake.params.settings)
 log.info("figure %s written to %s", snakemake.params.figure, snakemake.output.png)

@@ -6,5 +6,5 @@ log = logs.setup(snakemake, "integrate")
 paths = {k: v for k, v in snakemake.input.items() if k != "figures"}
 paths["wave"] = snakemake.params.wave
 figures = dict(zip(snakemake.params.figure_names, snakemake.input.figures))
-report.write(paths, figures, snakemake.output[0], snakemake.params.config)
+report.write(paths, figures, snakemake.output[0], snakemake.params.settings)
 log.info("report written to %s with %d figures", snakemake.output[0], len(figures))

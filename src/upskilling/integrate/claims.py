@@ -9,14 +9,19 @@ import pandas as pd
 from . import inputs as io
 from . import joint
 from .codebook import Codebook
-from .settings import settings as integration_settings
+from .settings import narrow
+
+#: The settings the joint display reads (dotted paths into the config, see
+#: :func:`upskilling.integrate.settings.narrow`); rule integrate_claims gets only these as params.
+READS = ["integration.claims.*.title", "integration.claims.*.constructs", "integration.contrasts",
+         "integration.fit", "integration.prevalence", "integration.quotes_per_claim"]
 
 
 def load(paths: dict, config: dict) -> dict:
     """Read everything the joint display needs. ``paths`` keys: hypotheses, themes, theme_prevalence,
     quotes, scored, codebook and optionally roster and coding_seeds (without it the joint display has
-    no robustness over seeds)."""
-    st = integration_settings(config)
+    no robustness over seeds). ``config``: the whole config or its part ``narrow(config, READS)``."""
+    st = narrow(config, READS)["integration"]
     roster = None
     if paths.get("roster"):
         roster = io.read_table(paths["roster"], "roster")

@@ -30,6 +30,9 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "upskilling pipeline (arXiv 2604.27231 reproduction)"
 _NAMESPACE = uuid.UUID("6f1d2f3e-2b1c-4c55-9a0e-7d0c2e1b5a90")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: The settings the export reads (see :func:`upskilling.integrate.settings.narrow`); rule
+#: integrate_qdpx gets only these as params.
+READS = ["integration.claims.*.title"]
 
 
 def guid(kind: str, key: str) -> str:
@@ -201,15 +204,16 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 def write(segments_path: str, turns_path: str, themes_path: str, qdc: str, qdpx: str, config: dict) -> dict:
     """Read the redacted segments and turns and the themes; write the codebook and the project.
 
-    Returns counts: ``{"codes": n, "sources": n, "selections": n}``.
+    ``config`` is the whole config or its part ``narrow(config, READS)``: the claim titles (the
+    parent codes' names). Returns counts: ``{"codes": n, "sources": n, "selections": n}``.
     """
     from . import inputs as io
-    from .settings import settings as integration_settings
+    from .settings import narrow
 
     segments = io.read_table(segments_path, "segments")
     turns = io.read_table(turns_path, "turns")
     themes = io.read_themes(themes_path)
-    titles = {k: v["title"] for k, v in integration_settings(config)["claims"].items()}
+    titles = {k: v["title"] for k, v in narrow(config, READS)["integration"]["claims"].items()}
     Path(qdc).parent.mkdir(parents=True, exist_ok=True)
     Path(qdc).write_bytes(codebook_xml(with_other(themes), titles))
     files = project_files(segments, turns, themes, titles, source=str(segments_path))

@@ -21,7 +21,7 @@ from . import inputs as io
 from . import joint
 from . import validation as V
 from .codebook import Codebook
-from .settings import settings as integration_settings
+from .settings import narrow
 
 #: Figure captions in the report (the Snakemake report's captions are in report/captions/*.rst).
 CAPTIONS = {
@@ -46,6 +46,14 @@ CAPTIONS = {
     "joint_display": "The joint display: for each claim, the survey verdict of its primary test, the "
                      "prevalence of its interview themes, and the fit of the two strands.",
 }
+
+#: The settings the report reads (dotted paths into the config, see
+#: :func:`upskilling.integrate.settings.narrow`); rule integrate_report gets only these as params. The
+#: claim titles are not shown from here (claims.csv has them) but the schema requires one beside each
+#: claim's figures; a title change re-runs the report through claims.csv anyway. The config the report
+#: shows is the one recorded in provenance.json.
+READS = ["integration.caveats", "integration.figures.dpi", "integration.claims.*.title",
+         "integration.claims.*.figures"]
 
 #: Rows of the side-by-side comparison of the coding modes (metric keys of an agreement summary).
 COMPARE_ROWS = [
@@ -208,8 +216,9 @@ def coding_context(val: dict, segments: pd.DataFrame | None, theme_label: dict[s
 def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
     """Everything the template shows. ``paths`` keys: flow, reliability, descriptives, hypotheses,
     claims, claims_participants, theme_prevalence, topics, validation, provenance, themes, codebook and
-    optionally segments (to name the human-coded training turns); ``figures`` maps figure name -> PNG path."""
-    st = integration_settings(config)
+    optionally segments (to name the human-coded training turns); ``figures`` maps figure name -> PNG path;
+    ``config`` is the whole config or its part ``narrow(config, READS)`` (the rule's params)."""
+    st = narrow(config, READS)["integration"]
     cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
     labels = cb.construct_labels()
     flow = io.read_table(paths["flow"], "flow")

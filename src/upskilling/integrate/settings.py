@@ -1,4 +1,5 @@
-"""The integration settings with defaults filled, and the survey wave the integration uses."""
+"""The integration settings with defaults filled, the survey wave the integration uses, and the part of
+the config one integration rule reads (:func:`narrow`)."""
 from __future__ import annotations
 
 import copy
@@ -30,3 +31,52 @@ def wave(config: dict) -> str:
     if chosen not in waves:
         raise InputError(f"{SOURCE}: key 'wave' is {chosen!r}, which is not a wave; use one of {waves}")
     return chosen
+
+
+def narrow(config: dict, reads) -> dict:
+    """The part of ``config`` that a rule reads: only the keys named in ``reads``, in the config's shape.
+
+    ``reads`` are dotted key paths into the config: ``"seed"``, ``"integration.caveats"`` (the whole
+    block), ``"integration.figures.dpi"`` (one key) or ``"integration.claims.*.title"`` (``*``: every key
+    at that level). The ``integration`` section is validated first, so a key left at its default is
+    picked with the default's value; a path that is not in the config is left out. Keys are sorted, so
+    that the same settings always give the same dict (Snakemake compares a rule's params by their repr).
+
+    The rules pass each job only this dict as its params (rules/integrate.smk), so that a change to any
+    other setting does not re-run the job; the functions that read the settings narrow what they are
+    given with the same ``reads`` (narrowing twice gives the same dict), so that reading a key that is
+    not declared fails with a ``KeyError`` whether they get the whole config or the narrowed one.
+    """
+    full = {**config, "integration": settings(config)}
+    out: dict = {}
+    for path in reads:
+        _merge(out, _pick(full, path.split("."), path))
+    return out
+
+
+def sorted_keys(value):
+    """``value`` with every mapping's keys sorted (lists keep their order): a rule's params that do not
+    depend on the order in which config files and command-line overrides were merged."""
+    if isinstance(value, dict):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(v) for v in value]
+    return value
+
+
+def _pick(source, parts: list[str], path: str) -> dict:
+    head, rest = parts[0], parts[1:]
+    if not isinstance(source, dict):
+        raise TypeError(f"cannot narrow the config to {path!r}: {head!r} is not under a mapping")
+    keys = sorted(source) if head == "*" else ([head] if head in source else [])
+    return {k: (_pick(source[k], rest, path) if rest else sorted_keys(copy.deepcopy(source[k]))) for k in keys}
+
+
+def _merge(into: dict, other: dict) -> None:
+    for k, v in other.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        else:
+            into[k] = v
+    for k in sorted(into):  # keep the keys sorted after merging
+        into[k] = into.pop(k)

@@ -1,8 +1,8 @@
 """Figures of the integration stage, one function per figure, named by content.
 
 :data:`FIGURES` maps each figure name (the file stem under ``results/figures/``) to the inputs it
-reads; :func:`write` draws one figure from those inputs and saves it as PNG and PDF. Each figure has
-its own Snakemake rule.
+reads and :data:`READS` to the settings it reads; :func:`write` draws one figure from those inputs and
+saves it as PNG and PDF. Each figure has its own Snakemake rule, whose params are only those settings.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 from ...errors import InputError
 from .. import inputs as io
 from ..codebook import Codebook
-from ..settings import settings as integration_settings
+from ..settings import narrow
 from . import barriers, flow, joint, likert, motivation, resources, style, themes
 
 #: Figure name -> the named inputs its rule must provide.
@@ -26,17 +26,39 @@ FIGURES = {
     "joint_display": ["claims"],
 }
 
+#: Figure name -> the settings it reads (dotted paths into the config, see
+#: :func:`upskilling.integrate.settings.narrow`). Its rule's params are only these, so that no other
+#: setting redraws it; :func:`make` and :func:`write` read nothing else (an undeclared key is a KeyError).
+#: ``seed`` only jitters points.
+READS = {
+    "participant_flow": [],
+    "likert_constructs": [],
+    "motivation_survival_vs_growth": ["integration.figures.paired_constructs", "seed"],
+    "barrier_scales": ["integration.figures.barrier_constructs", "integration.figures.scale_midpoint", "seed"],
+    "learning_resources_ai_use": [f"integration.figures.{k}" for k in (
+        "primary_resource_item", "ai_resource_label", "resource_use_items", "ai_use_items", "ai_activities_item")],
+    "topic_keywords": ["integration.figures.keywords_per_topic"],
+    "theme_prevalence_by_participant": [],
+    "joint_display": [],
+}
+
+
+def reads(name: str) -> list[str]:
+    """The settings figure ``name`` reads: :data:`READS` plus the PNG resolution every figure uses."""
+    return ["integration.figures.dpi", *READS[name]]
+
 
 def make(name: str, paths: dict, config: dict):
-    """Draw figure ``name`` from the files in ``paths`` (keys as in :data:`FIGURES`); return the Figure."""
+    """Draw figure ``name`` from the files in ``paths`` (keys as in :data:`FIGURES`); return the Figure.
+
+    ``config`` is the whole config or its part ``narrow(config, reads(name))`` (the rule's params)."""
     if name not in FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: {sorted(FIGURES)}")
     missing = [k for k in FIGURES[name] if k not in paths]
     if missing:
         raise KeyError(f"figure {name!r} needs inputs {missing}")
-    st = integration_settings(config)
-    fig_cfg = st["figures"]
-    seed = int(config.get("seed", 0))
+    cfg = narrow(config, reads(name))
+    fig_cfg = cfg["integration"]["figures"]
     cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"])) if "codebook" in paths else None
     scored = io.read_table(paths["scored"], "scored") if "scored" in paths else None
     if name == "participant_flow":
@@ -47,11 +69,12 @@ def make(name: str, paths: dict, config: dict):
     if name == "motivation_survival_vs_growth":
         first, second = fig_cfg["paired_constructs"]
         _require(scored, [first, second], paths["scored"])
-        return motivation.survival_vs_growth(scored, first, second, cb.construct_labels(), seed=seed)
+        return motivation.survival_vs_growth(scored, first, second, cb.construct_labels(),
+                                             seed=int(cfg.get("seed", 0)))
     if name == "barrier_scales":
         _require(scored, fig_cfg["barrier_constructs"], paths["scored"])
         return barriers.barrier_scales(scored, fig_cfg["barrier_constructs"], cb.construct_labels(),
-                                       midpoint=fig_cfg["scale_midpoint"], seed=seed)
+                                       midpoint=fig_cfg["scale_midpoint"], seed=int(cfg.get("seed", 0)))
     if name == "learning_resources_ai_use":
         _require(scored, [fig_cfg["primary_resource_item"]], paths["scored"])
         return resources.learning_resources_ai_use(
@@ -78,6 +101,6 @@ def _require(df: pd.DataFrame, columns: list[str], path) -> None:
 
 
 def write(name: str, paths: dict, png: str, pdf: str, config: dict) -> None:
-    """Draw figure ``name`` and save it as ``png`` and ``pdf``."""
+    """Draw figure ``name`` and save it as ``png`` and ``pdf`` (``config`` as in :func:`make`)."""
     fig = make(name, paths, config)
-    style.save(fig, png, pdf, dpi=integration_settings(config)["figures"]["dpi"])
+    style.save(fig, png, pdf, dpi=narrow(config, reads(name))["integration"]["figures"]["dpi"])
