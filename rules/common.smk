@@ -2,7 +2,6 @@
 # before any job runs, and the helpers that list each stage's outputs.
 from upskilling.config import validate_config
 from snakemake.exceptions import WorkflowError
-import glob as _glob
 import os as _os
 
 from upskilling.errors import InputError
@@ -45,12 +44,15 @@ def all_targets():
 
 
 def interviews_transcripts():
-    """Transcript files in interviews.transcripts with one of interviews.formats (sorted)."""
+    """Transcript files in interviews.transcripts with one of interviews.formats, the suffix in any case
+    (P05.TXT too), sorted: the same list the ingest step reads (upskilling.interviews.ingest.list_transcripts).
+    A missing folder gives no files; the ingest rule then stops with a message naming the key."""
+    from upskilling.interviews.ingest import list_transcripts
+
     folder = INTERVIEWS["transcripts"]
-    files = []
-    for fmt in INTERVIEWS["formats"]:
-        files += _glob.glob(_os.path.join(folder, f"*.{fmt}"))
-    return sorted(f for f in files if not _os.path.basename(f).startswith((".", "~$")))
+    if not _os.path.isdir(folder):
+        return []
+    return [str(p) for p in list_transcripts(folder, INTERVIEWS["formats"])]
 
 
 def _iv_optional(key):

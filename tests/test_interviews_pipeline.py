@@ -240,3 +240,14 @@ def test_too_few_segments_is_a_clear_message(tmp_path):
     short.write_text(f"Participant: P98\n\n{turns}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"only 6 segment\(s\).*interviews.topics.min_segments"):
         _steps(tmp_path, [short])
+
+
+def test_transcript_suffix_in_capitals_is_read(tmp_path):
+    """A transcript named P05.TXT is one of the interviews (the rule's file list and the reader agree)."""
+    work = make_workdir(tmp_path, pids=("P01", "P05"), plant=False)
+    tdir = work / "data/raw/interviews/transcripts"
+    src = next(tdir.glob("P05.*"))
+    src.rename(src.with_name("P05.TXT"))
+    snakemake(work, "data/processed/interviews/turns.csv")
+    turns = pd.read_csv(work / "data/processed/interviews/turns.csv")
+    assert "P05" in set(turns["participant_id"])
