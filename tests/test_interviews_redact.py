@@ -81,3 +81,17 @@ def test_redaction_list_errors(tmp_path):
     bad.write_text("email: a@b.com\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 1"):
         read_redaction_list(bad)
+
+
+def test_non_utf8_or_nul_redaction_list_names_the_file_and_line(tmp_path):
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Maya Lopez\nJosé Müller\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"latin1\.txt: line 2 \(byte \d+\) is not UTF-8; re-save"):
+        read_redaction_list(latin)
+    nul = tmp_path / "nul.txt"
+    nul.write_bytes(b"Maya Lopez\n\x00\n")
+    with pytest.raises(InputError, match=r"nul\.txt: byte 11 is a NUL byte"):
+        read_redaction_list(nul)
+    ok = tmp_path / "ok.txt"
+    ok.write_text("José Müller\n", encoding="utf-8")
+    assert read_redaction_list(ok) == [("name", "José Müller")]
