@@ -72,7 +72,7 @@ def main(argv=None) -> int:
         timed("topics", steps.topics, out / "segments.csv", out / "emb.npy", out / "emb.json", themes,
               cfg["topics"], cfg["theme_vectors"], derive_seed(seed, "interviews.topics"),
               out / "topic_assignments.csv", out / "topics.csv", out / "model", out / "fit.json", threads=2,
-              turns_csv=out / "turns.csv", protocol=None)
+              protocol=None)
         timed("code", steps.code, out / "segments.csv", out / "emb.npy", out / "emb.json", out / "context.npy",
               themes, human_coding=None, turns_csv=out / "turns.csv", redaction_list=None, name_parts=True,
               coding_cfg=cfg["coding"], master_seed=seed, out_coding=out / "coding.csv",

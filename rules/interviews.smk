@@ -82,7 +82,6 @@ rule interviews_topics:
         embeddings=f"{_IV_PROCESSED}/embeddings.npy",
         meta=f"{_IV_PROCESSED}/embeddings.json",
         themes=config["themes"],
-        turns=f"{_IV_PROCESSED}/turns.csv",
         protocol=_iv_optional("protocol"),
     output:
         segments=f"{_IV_PROCESSED}/topic_assignments.csv",

@@ -8,7 +8,6 @@ steps.topics(
     snakemake.input.embeddings,
     snakemake.input.meta,
     snakemake.input.themes,
-    turns_csv=snakemake.input.turns,
     protocol=snakemake.input.protocol[0] if snakemake.input.protocol else None,
     threads=snakemake.threads,
     topics_cfg=dict(snakemake.params.topics),

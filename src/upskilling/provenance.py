@@ -72,13 +72,12 @@ def _coding_seeds(master, coding: dict) -> dict[str, object]:
 
     if master is None:
         return {}
-    from .interviews.coding import config_seed
+    from .interviews.coding import config_seed, robustness_seeds
 
-    n = coding.get("robustness", {}).get("n_seeds", 5)
     return {
         "interviews.coding.split": config_seed(coding.get("split", {}), "split", master),
         "interviews.coding.training": config_seed(coding.get("training", {}), "training", master),
-        "interviews.coding.robustness": [derive_seed(master, f"interviews.coding.robustness.{i}") for i in range(n)],
+        "interviews.coding.robustness": robustness_seeds(master, coding.get("robustness", {}).get("n_seeds", 5)),
         "interviews.coding.budget": derive_seed(master, "interviews.coding.budget"),
         "interviews.validation.bootstrap": derive_seed(master, "interviews.validation.bootstrap"),
     }

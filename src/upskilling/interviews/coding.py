@@ -123,7 +123,9 @@ class FewShotCoder:
     """
 
     def __init__(self, C: float = 30.0, class_weight: str | None = "balanced", max_iter: int = 5000):
-        self.C, self.class_weight, self.max_iter = float(C), class_weight, int(max_iter)
+        # the config spells "no weighting" as the string "none"
+        self.C, self.max_iter = float(C), int(max_iter)
+        self.class_weight = None if class_weight in (None, "none") else class_weight
         self.model = None
 
     def fit(self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> "FewShotCoder":
@@ -278,3 +280,55 @@ def prevalence_over_seeds(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_sc
         tables.append(prev)
         runs.append({"seed": int(seed), "training": weights or {}, "table": table})
     return pd.concat(tables, ignore_index=True), runs
+
+
+def robustness_seeds(master_seed: int, n_seeds: int) -> list[int]:
+    """The seeds of the robustness resamples, derived from the master seed (also in provenance.json)."""
+    return [derive_seed(master_seed, f"interviews.coding.robustness.{i}") for i in range(int(n_seeds))]
+
+
+def robustness_runs(runs: list[dict], table: pd.DataFrame, labels: list[str]) -> list[dict]:
+    """Per robustness run of :func:`prevalence_over_seeds`: ``seed, training, theme_counts`` and, with a
+    few-shot coder and a coded test half, ``test_kappa`` (against the human codes of the test half)."""
+    from .agreement import cohen_kappa
+
+    hum = table["human_theme"].to_numpy(dtype=object)
+    test = (table["split"] == "test").to_numpy() & (hum != "")
+    out = []
+    for run in runs:
+        counts = run["table"]["theme"].value_counts()
+        info = {"seed": run["seed"], "training": run["training"],
+                "theme_counts": {lab: int(counts.get(lab, 0)) for lab in labels}}
+        if test.any() and run["training"]:
+            info["test_kappa"] = round(float(cohen_kappa(hum[test], run["table"]["theme"].to_numpy()[test], labels)), 4)
+        out.append(info)
+    return out
+
+
+def labelling_budget(table: pd.DataFrame, x: np.ndarray, zs_theme, coder_cfg: dict, labels: list[str],
+                     seed: int) -> list[dict] | None:
+    """The labelling-budget curve on the test half (:func:`.agreement.budget_curve`): kappa against the
+    number of labelled turns per theme, drawn from the declared training participants' turns only (size
+    0 = zero-shot). Returns the per-size summary records, or ``None`` without a coded test half or
+    training participants."""
+    from .agreement import budget_curve, budget_summary
+
+    hum = table["human_theme"].to_numpy(dtype=object)
+    eval_idx = np.flatnonzero((table["split"] == "test").to_numpy() & (hum != ""))
+    pool_idx = np.flatnonzero((table["split"] == "training").to_numpy() & (hum != ""))
+    if len(eval_idx) == 0 or len(pool_idx) == 0:
+        return None
+    zs_theme = np.asarray(zs_theme, dtype=object)
+
+    def fit_predict(train_idx, train_labels):
+        if len(train_idx) == 0:
+            return zs_theme[eval_idx]
+        if len(set(train_labels.tolist())) < 2:
+            return np.full(len(eval_idx), train_labels[0], dtype=object)
+        coder = FewShotCoder(coder_cfg["few_shot"]["C"], coder_cfg["few_shot"]["class_weight"])
+        return coder.fit(x[train_idx], train_labels).predict(x[eval_idx])[0]
+
+    curve = budget_curve(fit_predict, pd.DataFrame({"label": hum[pool_idx], "index": pool_idx}), eval_idx,
+                         hum[eval_idx], sizes=tuple(coder_cfg["budget"]["sizes"]),
+                         repeats=coder_cfg["budget"]["repeats"], seed=seed, labels=labels)
+    return budget_summary(curve).round(4).to_dict("records")

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-
-OTHER_LABEL = "other"
+from .themes import OTHER
 
 log = logging.getLogger("upskilling.interviews")
 
@@ -177,19 +176,19 @@ def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: in
 
 
 def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
-           seed: int, out_segments, out_topics, out_model_dir, out_info, threads: int = 1, turns_csv=None,
+           seed: int, out_segments, out_topics, out_model_dir, out_info, threads: int = 1,
            protocol=None, stability_cfg: dict | None = None, master_seed: int | None = None,
            out_stability_csv=None, out_stability_json=None) -> None:
     """Fit the topic model; write results segments.csv, topics.csv, the safetensors model, topics_fit.json.
 
-    With ``turns_csv`` (turns.csv), each segment's preceding interviewer question is matched to the
+    Each segment's preceding interviewer question (the ``context`` column of segments.csv) is matched to the
     ``protocol`` questions (:mod:`.inductive`; no protocol file: questions identified by their text):
     topics.csv gets ``protocol_question`` / ``protocol_share`` and topics_fit.json
     ``protocol_alignment``.
     """
     from ..model import MODEL_NAME, load_model, model_info
     from .embed import encode
-    from .inductive import preceding_questions, protocol_alignment, question_ids, read_protocol
+    from .inductive import protocol_alignment, question_ids, read_protocol
     from .themes import load_themes
     from .topics import fit_topics, save_model, segment_table
 
@@ -200,10 +199,9 @@ def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cf
     log.info("segment embeddings read from %s (%d x %d): not embedding again", embeddings_npy, *vectors.shape)
     matrix = _theme_matrix(themes, model, theme_cfg)
     qids, questions = None, {}
-    if turns_csv:
+    if "context" in segments.columns:
         questions = read_protocol(protocol)
-        before = preceding_questions(read_csv(turns_csv, dtype={"text": str}))
-        asked = segments["turn_id"].map(before).fillna("")
+        asked = segments["context"].fillna("").astype(str)
         qids = question_ids(asked, questions, embed=lambda texts: encode(model, texts)).to_numpy()
         log.info("preceding questions: %d protocol questions read, %d distinct question ids, %.1f%% probes",
                  len(questions), len(set(qids)), 100 * float(np.mean(qids == "probe")))
@@ -296,9 +294,8 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
          threads: int = 1) -> None:
     """Deductive theme coding (zero-shot and few-shot): coding.csv, coding_seeds.csv, coding_fit.json."""
     from ..model import load_model
-    from .agreement import budget_curve, budget_summary, cohen_kappa
-    from .coding import (code_segments, codebook_texts, features, prevalence_over_seeds, prototypes,
-                         split_participants, zero_shot)
+    from .coding import (code_segments, codebook_texts, features, labelling_budget, prevalence_over_seeds,
+                         prototypes, robustness_runs, robustness_seeds, split_participants, zero_shot)
     from .coding_io import read_human_coding
     from .embed import encode
     from .redact import make_redactor
@@ -312,7 +309,7 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
         raise InputError(f"{context_npy}: {len(questions)} rows for {len(segments)} segments; re-run the embedding rule")
     themes, other = load_codebook(themes_yaml)
     theme_ids = [t["id"] for t in themes]
-    labels = theme_ids + [OTHER_LABEL]
+    labels = theme_ids + [OTHER]
     texts, text_labels = codebook_texts(themes, other)
     protos = prototypes(encode(load_model(), texts), text_labels, labels)
     groups = segments["participant_id"].to_numpy()
@@ -320,8 +317,6 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
     zs = coding_cfg["zero_shot"]
     zs_theme, zs_score, _ = zero_shot(vectors, groups, questions, protos, labels, w, zs["other_bias"], zs["temperature"])
     x = features(vectors, groups, questions, w)
-    cfg = {**coding_cfg, "few_shot": {**coding_cfg["few_shot"], "class_weight": (
-        None if coding_cfg["few_shot"]["class_weight"] == "none" else coding_cfg["few_shot"]["class_weight"])}}
 
     human, anchoring, split = None, None, None
     if human_coding:
@@ -336,42 +331,12 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
                  "training %d participants", human_coding, anchoring["n_rows"], anchoring["n_matched"],
                  anchoring["n_moved"], anchoring["n_unmatched"], len(split["development"]), len(split["test"]),
                  len(split["training"]))
-    table = code_segments(segments, x, zs_theme, zs_score, human, split, cfg)
-    seeds = [derive_seed(master_seed, f"interviews.coding.robustness.{i}")
-             for i in range(coding_cfg["robustness"]["n_seeds"])]
-    prevalence_seeds, runs = prevalence_over_seeds(segments, x, zs_theme, zs_score, human, split, cfg, seeds,
+    table = code_segments(segments, x, zs_theme, zs_score, human, split, coding_cfg)
+    seeds = robustness_seeds(master_seed, coding_cfg["robustness"]["n_seeds"])
+    prevalence_seeds, runs = prevalence_over_seeds(segments, x, zs_theme, zs_score, human, split, coding_cfg, seeds,
                                                    theme_ids)
-    hum = table["human_theme"].to_numpy(dtype=object)
-    test = (table["split"] == "test").to_numpy() & (hum != "")
-    run_info = []
-    for run in runs:
-        t = run["table"]
-        counts = t["theme"].value_counts()
-        info = {"seed": run["seed"], "training": run["training"],
-                "theme_counts": {lab: int(counts.get(lab, 0)) for lab in labels}}
-        if test.any() and run["training"]:
-            info["test_kappa"] = round(float(cohen_kappa(hum[test], t["theme"].to_numpy()[test], labels)), 4)
-        run_info.append(info)
-    budget = None
-    if split is not None and test.any():
-        # the labelled pool is the declared training participants' turns: nothing else ever trains a coder
-        dev_pool = np.flatnonzero((table["split"] == "training").to_numpy() & (hum != ""))
-        eval_idx = np.flatnonzero(test)
-        from .coding import FewShotCoder
-
-        def fit_predict(train_idx, train_labels):
-            if len(train_idx) == 0:
-                return zs_theme[eval_idx]
-            if len(set(train_labels.tolist())) < 2:
-                return np.full(len(eval_idx), train_labels[0], dtype=object)
-            coder = FewShotCoder(cfg["few_shot"]["C"], cfg["few_shot"]["class_weight"]).fit(x[train_idx], train_labels)
-            return coder.predict(x[eval_idx])[0]
-
-        pool = pd.DataFrame({"label": hum[dev_pool], "index": dev_pool})
-        curve = budget_curve(fit_predict, pool, eval_idx, hum[eval_idx], sizes=tuple(coding_cfg["budget"]["sizes"]),
-                             repeats=coding_cfg["budget"]["repeats"], seed=derive_seed(master_seed, "interviews.coding.budget"),
-                             labels=labels)
-        budget = budget_summary(curve).round(4).to_dict("records")
+    run_info = robustness_runs(runs, table, labels)
+    budget = labelling_budget(table, x, zs_theme, coding_cfg, labels, derive_seed(master_seed, "interviews.coding.budget"))
     mode = table["coding_mode"].iloc[0]
     log.info("coded %d segments; joint display uses %s (%d human-coded training segments)", len(table), mode,
              int((table["theme_source"] == "human").sum()))
@@ -398,9 +363,10 @@ def segments_table(assignments_csv, coding_csv, topics_csv, out_csv, out_spread,
     out = pd.concat([out, coding[keep].reset_index(drop=True)], axis=1)
     write_csv(out, out_csv)
     spread = topic_theme_spread(out["topic"].to_numpy(), out["theme"].to_numpy())
-    candidates = candidate_themes(spread, read_csv(topics_csv, dtype={"keywords": str, "label": str}))
+    topic_table = read_csv(topics_csv, dtype={"keywords": str, "label": str})
+    candidates = candidate_themes(spread, topic_table)
     log.info("%d of %d topics are candidate new themes (mostly 'other' or far from every theme)",
-             len(candidates), int((read_csv(topics_csv)["topic"] != -1).sum()))
+             len(candidates), int((topic_table["topic"] != -1).sum()))
     write_csv(spread, out_spread)
     write_csv(candidates, out_candidates)
 
