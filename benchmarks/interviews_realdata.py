@@ -87,7 +87,7 @@ def main(argv=None) -> int:
         timed("quotes", steps.quotes, out / "results.csv", out / "emb.npy", out / "emb.json", themes,
               cfg["topics"]["center"], cfg["quotes"], out / "quotes.csv", out / "quotes.json")
         timed("validate", steps.validate, out / "results.csv", out / "topics.csv", out / "segmentation.json",
-              out / "fit.json", out / "stab.csv", out / "stab.json", coding_fit_json=out / "coding_fit.json",
+              out / "fit.json", out / "stab.json", coding_fit_json=out / "coding_fit.json",
               ngram_range=cfg["topics"]["ngram_range"], top_n=cfg["topics"]["top_n_words"],
               n_boot=cfg["coding"]["bootstrap"]["n_boot"], seed=derive_seed(seed, "interviews.validation.bootstrap"),
               out_json=out / "validation.json", out_csv=out / "validation.csv")

@@ -218,7 +218,6 @@ rule interviews_validate:
         topics=f"{_IV_RESULTS}/topics.csv",
         segmentation=f"{_IV_PROCESSED}/segmentation.json",
         fit=f"{_IV_PROCESSED}/topics_fit.json",
-        stability=f"{_IV_PROCESSED}/stability.csv",
         stability_summary=f"{_IV_PROCESSED}/stability.json",
         coding_fit=f"{_IV_PROCESSED}/coding_fit.json",
     output:

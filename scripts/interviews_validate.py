@@ -8,7 +8,6 @@ steps.validate(
     snakemake.input.topics,
     snakemake.input.segmentation,
     snakemake.input.fit,
-    snakemake.input.stability,
     snakemake.input.stability_summary,
     coding_fit_json=snakemake.input.coding_fit,
     ngram_range=list(snakemake.params.ngram_range),

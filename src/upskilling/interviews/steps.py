@@ -371,7 +371,7 @@ def segments_table(assignments_csv, coding_csv, topics_csv, out_csv, out_spread,
     write_csv(candidates, out_candidates)
 
 
-def validate(results_segments, topics_csv, segmentation_json, topics_info_json, stability_csv, stability_json,
+def validate(results_segments, topics_csv, segmentation_json, topics_info_json, stability_json,
              coding_fit_json, ngram_range, top_n: int, n_boot: int, seed: int, out_json,
              out_csv) -> None:
     """Agreement per mode and split, robustness, topic diagnostics: validation.json + validation.csv."""
@@ -387,8 +387,7 @@ def validate(results_segments, topics_csv, segmentation_json, topics_info_json, 
     coding_fit = read_json(coding_fit_json)
     report, table = validation_report(
         segments, topic_table, read_json(segmentation_json), read_json(topics_info_json), read_json(stability_json),
-        per_topic, mean_coherence(per_topic), coding_fit, n_boot=n_boot, seed=seed,
-        stability_assignments=read_csv(stability_csv, dtype={"theme": str}))
+        per_topic, mean_coherence(per_topic), coding_fit, n_boot=n_boot, seed=seed)
     for mode in ("zero_shot", "few_shot"):
         for half, s in (report.get(mode) or {}).items():
             log.info("%s, %s half: kappa %s [%s, %s] on %d segments", mode, half, s["kappa"], s["kappa_ci_low"],

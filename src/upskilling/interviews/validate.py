@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from .agreement import agreement_summary
-from .themes import OTHER
 
 MODES = {"zero_shot": "theme_zero_shot", "few_shot": "theme_few_shot"}
 # participants scored in each half: training participants are never scored
@@ -82,8 +81,7 @@ def robustness(coding_fit: dict, segments: pd.DataFrame, labels: list[str]) -> d
 
 def validation_report(segments: pd.DataFrame, topics: pd.DataFrame, segmentation: dict, fit_info: dict,
                       stability_summary: dict, coherence_per_topic: pd.DataFrame, coherence_mean, coding_fit: dict,
-                      n_boot: int = 2000, seed: int = 0,
-                      stability_assignments: pd.DataFrame | None = None) -> tuple[dict, pd.DataFrame]:
+                      n_boot: int = 2000, seed: int = 0) -> tuple[dict, pd.DataFrame]:
     """Assemble ``validation.json`` and the long per-theme table (``validation.csv``).
 
     Keys: ``human_coding, note, mode_used, kappa`` (test-half kappa of the mode used), ``split``,
@@ -128,4 +126,4 @@ def validation_report(segments: pd.DataFrame, topics: pd.DataFrame, segmentation
     return report, table
 
 
-__all__ = ["agreement_by_mode", "robustness", "validation_report", "NO_CODING_NOTE", "OTHER"]
+__all__ = ["agreement_by_mode", "robustness", "validation_report", "NO_CODING_NOTE"]
