@@ -101,7 +101,7 @@ rule interviews_topics:
         seed=_IV_TOPIC_SEED,
         stability=_sorted_keys(INTERVIEWS["stability"]),
         master_seed=config["seed"],
-    threads: 2
+    threads: 1  # UMAP is seeded (one thread): the coding job runs beside it
     log:
         f"{_IV_LOGS}/topics.log",
     conda:
