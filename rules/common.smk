@@ -2,6 +2,7 @@
 # before any job runs, and the helpers that list each stage's outputs.
 from upskilling.config import validate_config
 from snakemake.exceptions import WorkflowError
+import math as _math
 import os as _os
 
 from upskilling.errors import InputError
@@ -13,6 +14,32 @@ except InputError as exc:
 
 
 WAVES = sorted(config["waves"])
+
+
+def _beside_snakefile(path):
+    """``path`` (relative to the Snakefile's folder) relative to the working directory: "notebooks/x" in
+    the README's run, "../notebooks/x" with --directory .test. Relative, so a copied or moved project
+    does not see a changed input path (Snakemake would re-run the job)."""
+    return _os.path.relpath(_os.path.join(workflow.basedir, path))
+
+
+# --- resources of the heavy rules (a cluster executor reads them; profiles/*/config.yaml may override) ---
+# Calibrated on the measurements in benchmarks/results.md: a fixed part (interpreter, torch and the
+# model) plus a part per MB of the rule's input, doubled (memory) or multiplied (runtime) on each retry.
+
+
+def _mem_mb(base, per_input_mb=0.0):
+    def mem_mb(wildcards, input, attempt):
+        return int((base + per_input_mb * input.size_mb) * 2 ** (attempt - 1))
+
+    return mem_mb
+
+
+def _runtime_min(base, per_input_mb=0.0):
+    def runtime(wildcards, input, attempt):
+        return int(_math.ceil((base + per_input_mb * input.size_mb) * attempt))
+
+    return runtime
 
 
 wildcard_constraints:

@@ -137,7 +137,8 @@ _NOTEBOOK_SETTINGS = {
 
 rule integrate_notebook:
     input:
-        source="notebooks/{notebook}.py",
+        # beside the Snakefile (a run in another working directory, --directory .test, finds it)
+        source=_beside_snakefile("notebooks/{notebook}.py"),
         data=lambda wc: sorted(_INTEGRATION_FILES[k] for k in _NOTEBOOK_INPUTS[wc.notebook].values()),
     output:
         "results/notebooks/{notebook}.ipynb",

@@ -56,18 +56,43 @@ rule interviews_segment:
         "../scripts/interviews_segment.py"
 
 
-rule interviews_embed:
+scattergather:
+    embed=INTERVIEWS["embedding"]["shards"],
+
+
+rule interviews_embed_shard:
     input:
         segments=f"{_IV_PROCESSED}/segments.csv",
     output:
-        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
-        meta=f"{_IV_PROCESSED}/embeddings.json",
-        context=f"{_IV_PROCESSED}/context_embeddings.npy",
+        shard=temp(f"{_IV_PROCESSED}/embedding_shards/{{scatteritem}}.npz"),
+    wildcard_constraints:
+        scatteritem=r"\d+-of-\d+",
     params:
         batch_size=INTERVIEWS["embedding"]["batch_size"],
         cache_dir=INTERVIEWS["embedding"]["cache_dir"],
         cache_keep=INTERVIEWS["embedding"]["cache_keep"],
     threads: 2
+    resources:
+        mem_mb=_mem_mb(1500, per_input_mb=2),
+        runtime=_runtime_min(2, per_input_mb=0.5 / INTERVIEWS["embedding"]["shards"]),
+    log:
+        f"{_IV_LOGS}/embed_{{scatteritem}}.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_embed_shard.py"
+
+
+rule interviews_embed:
+    input:
+        segments=f"{_IV_PROCESSED}/segments.csv",
+        shards=gather.embed(f"{_IV_PROCESSED}/embedding_shards/{{scatteritem}}.npz"),
+    output:
+        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
+        meta=f"{_IV_PROCESSED}/embeddings.json",
+        context=f"{_IV_PROCESSED}/context_embeddings.npy",
+    resources:
+        mem_mb=_mem_mb(500, per_input_mb=4),
     log:
         f"{_IV_LOGS}/embed.log",
     conda:
@@ -102,6 +127,9 @@ rule interviews_topics:
         stability=_sorted_keys(INTERVIEWS["stability"]),
         master_seed=config["seed"],
     threads: 1  # UMAP is seeded (one thread): the coding job runs beside it
+    resources:
+        mem_mb=_mem_mb(1500, per_input_mb=150),
+        runtime=_runtime_min(5, per_input_mb=1),
     log:
         f"{_IV_LOGS}/topics.log",
     conda:
@@ -133,6 +161,9 @@ rule interviews_code:
         name_parts=INTERVIEWS["redaction"]["name_parts"],
         master_seed=config["seed"],
     threads: 1
+    resources:
+        mem_mb=_mem_mb(1500, per_input_mb=50),
+        runtime=_runtime_min(5, per_input_mb=0.5),
     log:
         f"{_IV_LOGS}/code.log",
     conda:
@@ -204,6 +235,8 @@ rule interviews_quotes:
     params:
         center=INTERVIEWS["topics"]["center"],
         quotes=_sorted_keys(INTERVIEWS["quotes"]),
+    resources:
+        mem_mb=_mem_mb(1000, per_input_mb=20),
     log:
         f"{_IV_LOGS}/quotes.log",
     conda:

@@ -1,14 +1,11 @@
-"""Embed the segments, reusing the cache when possible (thin wrapper around upskilling.interviews.steps.embed)."""
+"""Gather the embedding shards in order (thin wrapper around upskilling.interviews.steps.embed_gather)."""
 from upskilling import logs
 from upskilling.interviews import steps
 
 log = logs.setup(snakemake, "interviews")
-steps.embed(
+steps.embed_gather(
     snakemake.input.segments,
-    batch_size=snakemake.params.batch_size,
-    cache_dir=snakemake.params.cache_dir,
-    cache_keep=snakemake.params.cache_keep,
-    threads=snakemake.threads,
+    shard_files=list(snakemake.input.shards),
     out_npy=snakemake.output.embeddings,
     out_json=snakemake.output.meta,
     out_context_npy=snakemake.output.context,

@@ -1,5 +1,15 @@
-"""Shared fixtures. ``e2e_runs`` runs the whole Snakemake workflow once per test session in a copy of
-the repository (so tests never write into the checkout), plus once more on a reversed export."""
+"""Shared fixtures, each run once per test session in a copy of the repository (so tests never write
+into the checkout):
+
+* ``e2e_runs``: the one full-data acceptance run (the README's `snakemake --cores 4` on the shipped
+  data), plus a re-run on an export with survival and growth swapped;
+* ``small_run``: the whole DAG on the small test configuration ``.test/`` (six transcripts with
+  planted personal details, 124 survey rows, two seeds; see .test/README.md), for every end-to-end
+  test that checks behaviour rather than the study's numbers.
+
+Under pytest-xdist (pyproject: ``-n``), the tests of each fixture run in one worker (``xdist_group``),
+so each run is made once.
+"""
 from __future__ import annotations
 
 import csv
@@ -29,6 +39,14 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True, cores: int = 2)
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stderr[-6000:]}")
     return proc
+
+
+SMALL = ".test"  # the small configuration's working directory (snakemake --directory .test)
+
+
+def run_small(root: Path, *args: str, check: bool = True, cores: int = 2) -> subprocess.CompletedProcess:
+    """Run snakemake on the small test configuration of the copy at ``root``; outputs under root/.test."""
+    return run_snakemake(root, "--directory", SMALL, *args, check=check, cores=cores)
 
 
 def swap_survival_and_growth(root: Path, export: str = "data/raw/survey/wave1/export.csv") -> int:
@@ -64,3 +82,22 @@ def e2e_runs(tmp_path_factory) -> tuple[Path, Path]:
         raise AssertionError("the reversed export has too few rows")
     run_snakemake(reversed_, cores=4)
     return default, reversed_
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory) -> Path:
+    """`snakemake --cores 2 --directory .test` in a fresh copy of the repository. Returns the copy's root;
+    the run's outputs are under root/.test (results/, data/processed/, logs/)."""
+    root = copy_repo(tmp_path_factory.mktemp("small") / "repo")
+    run_small(root)
+    return root
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Tests that use one of the session's runs share a pytest-xdist group (one worker makes the run)."""
+    for item in items:
+        for fixture, group in (("e2e_runs", "e2e"), ("small_run", "small")):
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break

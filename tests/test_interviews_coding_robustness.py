@@ -3,8 +3,8 @@
 * one added neutral question-and-answer pair in the middle of an interview moves no theme's share by
   more than 2 points, and the human coding still finds every coded turn by its fingerprint (the run
   says how many moved) instead of silently misaligning;
-* with ``human_coding: ""`` the whole DAG runs (exit 0), the coding is zero-shot, and validation.json
-  and the report say that no agreement can be computed.
+* with ``human_coding: ""`` (on a copy of the small run, ``small_run``) the whole DAG runs (exit 0), the
+  coding is zero-shot, and validation.json and the report say that no agreement can be computed.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import run_snakemake
+from conftest import SMALL, run_small, run_snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -57,10 +57,10 @@ def test_one_neutral_turn_moves_no_theme_share_by_more_than_two_points(e2e_runs,
     assert all(old.startswith("P05-") and int(new_id[-3:]) == int(old[-3:]) + 2 for old, new_id in moved_ids.items())
 
 
-def test_run_without_human_coding_completes_and_says_no_agreement(e2e_runs, tmp_path):
-    default, _ = e2e_runs
-    work = _copy(default, tmp_path / "nocoding")
-    proc = run_snakemake(work, "--config", 'interviews={"human_coding": ""}', check=False)
+def test_run_without_human_coding_completes_and_says_no_agreement(small_run, tmp_path):
+    """On a copy of the small run (.test/): the DAG does not depend on the data's size."""
+    work = _copy(small_run, tmp_path / "nocoding") / SMALL
+    proc = run_small(work.parent, "--config", 'interviews={"human_coding": ""}', check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
     validation = json.loads((work / "results/interviews/validation.json").read_text())
     assert validation["human_coding"] is False

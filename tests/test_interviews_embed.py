@@ -271,3 +271,51 @@ def test_embed_step_context_questions_share_the_cache(tmp_path, monkeypatch):
     assert meta["context"]["n_embedded"] == 0 and meta["context"]["cache_key"] == meta["cache_key"]
     np.testing.assert_array_equal(np.load(tmp_path / "c.npy")[3], stub.vector("and a third"))
     assert stores(cache) == [meta["cache_key"]]
+
+
+def test_shards_gathered_in_order_equal_one_embedding_job(tmp_path, monkeypatch):
+    """Scatter/gather (interviews.embedding.shards): the shards, gathered in any file order, give the
+    vectors, context vectors and counts of one job; more shards than segments leave empty shards."""
+    import torch
+
+    from upskilling import model as model_mod
+    from upskilling.interviews import steps
+
+    stub = StubModel()
+    monkeypatch.setattr(model_mod, "load_model", lambda: stub)
+    monkeypatch.setattr(model_mod, "model_info", lambda: {"name": "stub", "sha256": SHA})
+    texts = [f"segment number {i} of the interview" for i in range(7)]
+    segments = pd.DataFrame({"segment_id": [f"s{i}" for i in range(7)], "text": texts,
+                             "context": ["Q one?", "Q one?", "Q two?", None, "Q two?", "Q three?", "Q one?"]})
+    segments.to_csv(tmp_path / "segments.csv", index=False)
+    threads = torch.get_num_threads()
+    try:
+        steps.embed(tmp_path / "segments.csv", 32, "", 3, 1, tmp_path / "one.npy", tmp_path / "one.json",
+                    tmp_path / "one_c.npy")
+        for n in (3, 9):
+            files = [tmp_path / f"{i}-of-{n}.npz" for i in range(1, n + 1)]
+            for i, f in enumerate(files, start=1):
+                steps.embed_shard(tmp_path / "segments.csv", f"{i}-of-{n}", 32, tmp_path / "cache", 3, 1, f)
+            steps.embed_gather(tmp_path / "segments.csv", list(reversed(files)), tmp_path / f"g{n}.npy",
+                               tmp_path / f"g{n}.json", tmp_path / f"g{n}_c.npy")
+            np.testing.assert_array_equal(np.load(tmp_path / f"g{n}.npy"), np.load(tmp_path / "one.npy"))
+            np.testing.assert_array_equal(np.load(tmp_path / f"g{n}_c.npy"), np.load(tmp_path / "one_c.npy"))
+            meta = json.loads((tmp_path / f"g{n}.json").read_text())
+            assert meta["segment_ids"] == segments["segment_id"].tolist() and meta["n_shards"] == n
+            assert [s["n"] for s in meta["shards"]] == [len(b) for b in np.array_split(np.arange(7), n)]
+        # the second sharding found every text in the cache the first one wrote
+        assert (meta["n"], meta["n_reused"], meta["n_embedded"], meta["cache_hit"]) == (7, 7, 0, True)
+        # a missing shard is an error that says what to re-run, not a silently shorter matrix
+        with pytest.raises(InputError, match=r"do not hold its 7 segments in order.*interviews_embed_shard"):
+            steps.embed_gather(tmp_path / "segments.csv", files[:-3], tmp_path / "x.npy", tmp_path / "x.json",
+                               tmp_path / "x_c.npy")
+    finally:
+        torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize("item", ["0-of-3", "4-of-3", "two-of-3", "3"])
+def test_a_bad_shard_name_is_a_clear_error(item):
+    from upskilling.interviews.steps import shard_rows
+
+    with pytest.raises(InputError, match="embedding shard"):
+        shard_rows(10, item)

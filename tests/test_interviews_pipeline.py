@@ -1,7 +1,7 @@
-"""The interview rules end to end (Snakemake, in a temporary folder):
+"""The interview rules end to end, on the session's small run (the whole DAG on .test/):
 
 * personal details planted in every place (participant and interviewer turns, headers; .txt, .vtt
-  and .docx) are found nowhere under data/processed/, results/ or logs/ after a run;
+  and .docx; .test/make_data.py) are found nowhere under data/processed/, results/ or logs/ after a run;
 * a re-run of the embedding rule with the same segments loads the cache and says so in its log;
 * a change to topic parameters alone re-runs the topic rules and not the embedding rule;
 * one transcript, a transcript without participant turns and too few segments give a result or a
@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -20,6 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from conftest import SMALL, run_small
 from upskilling.errors import InputError
 from upskilling.interviews import steps
 
@@ -28,78 +30,27 @@ RAW = ROOT / "data" / "raw" / "interviews"
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (RAW / "transcripts" / "P01.txt").is_file(), reason="default transcripts not generated")]
 
-# kind -> (value planted, how to find a leak)
-PLANTED = {
-    "name": "Zara Quillon",
-    "first_name": "Zara",
-    "client": "Quillfeather Media",
-    "email": "zara.quillon@example.org",
-    "phone": "+44 20 7946 0958",
-    "url": "zaraquillon.studio/portfolio",
-    "handle": "@zara.quillon",
-    "vtt_name": "Odile Brackwater",
-    "vtt_email": "odile@brackwater.co.uk",
-    "docx_name": "Tamsin Averill",
-    "docx_phone": "(555) 014-2233",
-    "docx_handle": "@tamsin.averill",
-}
+def _planted() -> dict:
+    """kind -> value planted in the small configuration's transcripts (.test/make_data.py)."""
+    with (ROOT / SMALL / "data/raw/interviews/planted_pii.csv").open(encoding="utf-8") as fh:
+        return {row["kind"]: row["value"] for row in csv.DictReader(fh)}
 
 
-def _plant_txt(path: Path) -> None:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header_end = lines.index("")
-    lines.insert(header_end, f"Interviewee: {PLANTED['name']}")
-    text = "\n".join(lines) + "\n"
-    # interviewer turn and the first participant turn
-    text = text.replace("Interviewer: ", f"Interviewer: Thanks, {PLANTED['first_name']}. ", 1)
-    text = re.sub(r"\n(P\d+: )", lambda m: (
-        f"\n{m.group(1)}My client {PLANTED['client']} found me through {PLANTED['url']}, you can write to "
-        f"{PLANTED['email']} or call {PLANTED['phone']}, I'm {PLANTED['handle']} on Instagram and "
-        f"{PLANTED['name']} on LinkedIn. "), text, count=1)
-    path.write_text(text, encoding="utf-8")
+PLANTED = _planted()
 
 
-def _plant_vtt(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r"\n(P\d+: )", lambda m: f"\n{m.group(1)}{PLANTED['vtt_name']} ({PLANTED['vtt_email']}) said so. ",
-                  text, count=1)
-    path.write_text(text, encoding="utf-8")
-
-
-def _txt_to_docx(txt: Path, docx_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    text = txt.read_text(encoding="utf-8")
-    text = re.sub(r"\n(P\d+: )", lambda m: (f"\n{m.group(1)}Ask {PLANTED['docx_name']} on {PLANTED['docx_phone']} "
-                                            f"or {PLANTED['docx_handle']}. "), text, count=1)
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    document.save(str(docx_path))
-
-
-def make_workdir(base: Path, pids=("P01", "P02", "P03", "P04", "P05", "P19"), plant=True) -> Path:
+def make_workdir(base: Path, pids=("P01", "P05")) -> Path:
+    """A folder with the interview rules only (the real common.smk and interviews.smk) and the default
+    config, on ``pids``' default transcripts."""
     work = base / "work"
     tdir = work / "data" / "raw" / "interviews" / "transcripts"
     tdir.mkdir(parents=True)
     for pid in pids:
         src = next((RAW / "transcripts").glob(f"{pid}.*"))
         shutil.copy(src, tdir / src.name)
-    if plant:
-        _plant_txt(tdir / "P01.txt")
-        _plant_vtt(next(tdir.glob("*.vtt")))
-        _txt_to_docx(tdir / "P02.txt", tdir / "P02.docx")
-        (tdir / "P02.txt").unlink()
-    extra = [PLANTED["name"], f"client: {PLANTED['client']}", PLANTED["vtt_name"], PLANTED["docx_name"]]
-    (work / "data/raw/interviews/redaction_list.txt").write_text(
-        (RAW / "redaction_list.txt").read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
-    shutil.copy(RAW / "human_coding.csv", work / "data/raw/interviews/human_coding.csv")
-    shutil.copy(RAW / "protocol.md", work / "data/raw/interviews/protocol.md")
+    for name in ("redaction_list.txt", "human_coding.csv", "protocol.md"):
+        shutil.copy(RAW / name, work / "data/raw/interviews" / name)
     shutil.copytree(ROOT / "config", work / "config")
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
-    config["interviews"] = {"stability": {"n_seeds": 5}}
-    (work / "config" / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    # the real common.smk (config validation, stage helpers) + the interview rules only
     (work / "Snakefile").write_text(
         'configfile: "config/config.yaml"\n'
         f'include: "{ROOT / "rules" / "common.smk"}"\n'
@@ -117,10 +68,9 @@ def snakemake(work: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    work = make_workdir(tmp_path_factory.mktemp("interviews"))
-    snakemake(work)
-    return work
+def run(small_run) -> Path:
+    """The working directory of the session's small run (the whole DAG on .test/)."""
+    return small_run / SMALL
 
 
 def _leaks(work: Path) -> list[str]:
@@ -156,7 +106,7 @@ def test_outputs_and_contract(run):
         assert key in validation
     for key in ("stability", "coherence_npmi", "outlier_share_before", "outlier_share_after", "protocol_alignment"):
         assert key in validation["topics"]
-    assert len(validation["topics"]["stability"]["seeds"]) >= 5
+    assert len(validation["topics"]["stability"]["seeds"]) == 2  # .test/config/config.yaml
     # training turns keep the human code; every other segment is the model's
     human = seg[seg["theme_source"] == "human"]
     assert len(human) and (human["theme"] == human["human_theme"]).all()
@@ -183,19 +133,24 @@ def test_no_planted_detail_anywhere(run):
     assert _leaks(run) == []
 
 
-def test_rerun_with_same_segments_uses_cache(run):
-    snakemake(run, "--forcerun", "interviews_embed", "--until", "interviews_embed")
-    log = (run / "logs/interviews/embed.log").read_text()
+def test_rerun_with_same_segments_uses_cache(small_run, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(small_run, copy, symlinks=True)
+    run_small(copy, "--forcerun", "interviews_embed_shard", "--until", "interviews_embed")
+    log = (copy / SMALL / "logs/interviews/embed_1-of-1.log").read_text()
+    gathered = (copy / SMALL / "logs/interviews/embed.log").read_text()
+    assert "1 shard(s)" in gathered and "0 embedded" in gathered
     assert "cache hit" in log and "not embedding again" in log
 
 
-def test_topic_parameter_change_does_not_re_embed(run, tmp_path):
+def test_topic_parameter_change_does_not_re_embed(small_run, tmp_path):
     copy = tmp_path / "copy"
-    shutil.copytree(run, copy, symlinks=True)
-    cfg = yaml.safe_load((copy / "config/config.yaml").read_text())
+    shutil.copytree(small_run, copy, symlinks=True)
+    config = copy / SMALL / "config/config.yaml"
+    cfg = yaml.safe_load(config.read_text())
     cfg["interviews"]["topics"] = {"min_cluster_share": 0.03}
-    (copy / "config/config.yaml").write_text(yaml.safe_dump(cfg))
-    out = snakemake(copy, "-n")
+    config.write_text(yaml.safe_dump(cfg))
+    out = run_small(copy, "-n")
     planned = set(re.findall(r"^rule (\w+):", out.stdout + out.stderr, re.MULTILINE))
     assert "interviews_topics" in planned
     assert "interviews_embed" not in planned and "interviews_segment" not in planned
@@ -244,7 +199,7 @@ def test_too_few_segments_is_a_clear_message(tmp_path):
 
 def test_transcript_suffix_in_capitals_is_read(tmp_path):
     """A transcript named P05.TXT is one of the interviews (the rule's file list and the reader agree)."""
-    work = make_workdir(tmp_path, pids=("P01", "P05"), plant=False)
+    work = make_workdir(tmp_path, pids=("P01", "P05"))
     tdir = work / "data/raw/interviews/transcripts"
     src = next(tdir.glob("P05.*"))
     src.rename(src.with_name("P05.TXT"))

@@ -141,38 +141,135 @@ def segment(turns_csv, window: int, stride: int, min_words: int, out_segments, o
     write_json(summary, out_summary)
 
 
+def _embed_rows(segments: pd.DataFrame, segments_csv, model, model_sha256: str, batch_size: int, cache_dir,
+                cache_keep: int, with_context: bool) -> tuple:
+    """Embed ``segments``' texts (and, if ``with_context``, each distinct preceding question once) with the
+    per-text cache. Returns (vectors, context vectors or None, info, context info or None)."""
+    from .embed import embed_segments, model_settings
+
+    if segments.empty:  # a shard beyond the last segment (more shards than segments)
+        dim = model_settings(model)["dimension"]
+        empty = np.zeros((0, dim), dtype=np.float32)
+        info = {"n": 0, "n_reused": 0, "n_embedded": 0, "cache_hit": True, "dimension": dim}
+        return empty, (empty if with_context else None), info, (dict(info) if with_context else None)
+    vectors, info = embed_segments(segments["text"].tolist(), model, model_sha256, cache_dir or None,
+                                   batch_size=batch_size, cache_keep=cache_keep)
+    if not with_context:
+        return vectors, None, info, None
+    if "context" not in segments.columns:
+        raise InputError(f"{segments_csv}: no 'context' column; re-run the segmentation rule")
+    # the same question precedes several segments: embed each distinct question once
+    questions = segments["context"].fillna("").tolist()
+    unique = sorted(set(questions))
+    # same per-text cache as the segments (a question already embedded in a former run is reused)
+    qvec, context_info = embed_segments([q or " " for q in unique], model, model_sha256, cache_dir or None,
+                                        batch_size=batch_size, cache_keep=cache_keep, label="context questions")
+    row = {q: i for i, q in enumerate(unique)}
+    return vectors, qvec[[row[q] for q in questions]], info, context_info
+
+
 def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: int, out_npy, out_json,
           out_context_npy=None) -> None:
-    """Embed the segments and their context questions, reusing the per-segment cache for texts already
-    embedded (``cache_keep`` = model/settings stores kept); write embeddings.npy,
-    context_embeddings.npy and embeddings.json (with ``n_reused`` / ``n_embedded``)."""
+    """Embed the segments and their context questions in one process, reusing the per-segment cache for
+    texts already embedded (``cache_keep`` = model/settings stores kept); write embeddings.npy,
+    context_embeddings.npy and embeddings.json (with ``n_reused`` / ``n_embedded``). The pipeline does
+    the same in shards: :func:`embed_shard` and :func:`embed_gather`."""
     from ..model import load_model, model_info
-    from .embed import embed_segments
 
     _threads(threads)
     segments = read_csv(segments_csv, dtype={"text": str, "context": str})
     info_model = model_info()
-    model = load_model()
-    vectors, info = embed_segments(segments["text"].tolist(), model, info_model["sha256"], cache_dir or None,
-                                   batch_size=batch_size, cache_keep=cache_keep)
+    vectors, context, info, context_info = _embed_rows(segments, segments_csv, load_model(), info_model["sha256"],
+                                                       batch_size, cache_dir, cache_keep, out_context_npy is not None)
     np.save(_out(out_npy), vectors)
-    context_info = None
     if out_context_npy is not None:
-        if "context" not in segments.columns:
-            raise InputError(f"{segments_csv}: no 'context' column; re-run the segmentation rule")
-        # the same question precedes several segments: embed each distinct question once
-        questions = segments["context"].fillna("").tolist()
-        unique = sorted(set(questions))
-        # same per-text cache as the segments (a question already embedded in a former run is reused)
-        qvec, context_info = embed_segments([q or " " for q in unique], model, info_model["sha256"],
-                                            cache_dir or None, batch_size=batch_size, cache_keep=cache_keep,
-                                            label="context questions")
-        row = {q: i for i, q in enumerate(unique)}
-        np.save(_out(out_context_npy), qvec[[row[q] for q in questions]])
+        np.save(_out(out_context_npy), context)
     import torch
 
     write_json({"model": info_model, **info, "context": context_info, "torch_threads": torch.get_num_threads(),
                 "segment_ids": segments["segment_id"].tolist()}, out_json)
+
+
+def parse_shard(scatteritem: str) -> tuple[int, int]:
+    """``"2-of-4"`` (Snakemake's scatter item) -> (2, 4)."""
+    try:
+        i, n = (int(x) for x in str(scatteritem).split("-of-"))
+    except ValueError:
+        raise InputError(f"embedding shard {scatteritem!r}: expected 'i-of-n' (Snakemake's scatteritem)") from None
+    if not 1 <= i <= n:
+        raise InputError(f"embedding shard {scatteritem!r}: i must lie between 1 and n")
+    return i, n
+
+
+def shard_rows(n_rows: int, scatteritem: str) -> np.ndarray:
+    """Row positions of shard ``scatteritem`` ("i-of-n"): the i-th of n contiguous, near-equal blocks, so that
+    the shards concatenated in order give the segments' order."""
+    i, n = parse_shard(scatteritem)
+    return np.array_split(np.arange(n_rows), n)[i - 1]
+
+
+def embed_shard(segments_csv, scatteritem: str, batch_size: int, cache_dir, cache_keep: int, threads: int,
+                out_npz) -> None:
+    """Embed one shard of the segments (rows :func:`shard_rows`) and their preceding questions with the
+    per-text cache; write ``out_npz`` (segment_ids, embeddings, context, info as JSON text)."""
+    from ..model import load_model, model_info
+
+    _threads(threads)
+    segments = read_csv(segments_csv, dtype={"text": str, "context": str})
+    rows = segments.iloc[shard_rows(len(segments), scatteritem)]
+    info_model = model_info()
+    vectors, context, info, context_info = _embed_rows(rows, segments_csv, load_model(), info_model["sha256"],
+                                                       batch_size, cache_dir, cache_keep, True)
+    import torch
+
+    meta = {"shard": scatteritem, "model": info_model, **info, "context": context_info,
+            "torch_threads": torch.get_num_threads()}
+    log.info("embedding shard %s: %d segments (%d reused, %d embedded)", scatteritem, len(rows),
+             info["n_reused"], info["n_embedded"])
+    np.savez(_out(out_npz), segment_ids=np.array(rows["segment_id"].tolist(), dtype=str), embeddings=vectors,
+             context=context, info=np.array(json.dumps(_clean(meta), default=_json_default)))
+
+
+def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context_npy) -> None:
+    """Concatenate the embedding shards in order (1-of-n, 2-of-n, ...) into embeddings.npy,
+    context_embeddings.npy and embeddings.json (totals over the shards, and each shard's counts and
+    times under ``shards``). Stops if the shards do not cover the segments in order."""
+    segments = read_csv(segments_csv, dtype={"text": str})
+    parts = []
+    for path in shard_files:
+        with np.load(path, allow_pickle=False) as z:
+            parts.append({k: z[k] for k in ("segment_ids", "embeddings", "context")} | {"info": json.loads(str(z["info"]))})
+    parts.sort(key=lambda p: parse_shard(p["info"]["shard"])[0])
+    ids = [str(x) for p in parts for x in p["segment_ids"]]
+    if ids != segments["segment_id"].tolist():
+        raise InputError(f"{segments_csv}: the embedding shards ({len(parts)}) do not hold its {len(segments)} "
+                         f"segments in order; re-run the embedding shards (snakemake --forcerun interviews_embed_shard)")
+    shas = {p["info"]["model"]["sha256"] for p in parts}
+    if len(shas) != 1:
+        raise InputError(f"embedding shards were made with different models ({sorted(shas)}); re-run them")
+    np.save(_out(out_npy), np.vstack([p["embeddings"] for p in parts]).astype(np.float32, copy=False))
+    np.save(_out(out_context_npy), np.vstack([p["context"] for p in parts]).astype(np.float32, copy=False))
+    infos = [p["info"] for p in parts]
+    first = next((i for i in infos if i["n"]), infos[0])
+
+    def total(key, sub=None):
+        return int(sum((i[sub] or {}).get(key, 0) if sub else i.get(key, 0) for i in infos))
+
+    context = {k: total(k, "context") for k in ("n", "n_reused", "n_embedded")}
+    summary = {"model": first["model"], **{k: v for k, v in first.items() if k in ("cache_key", "dimension",
+                                                                                   "batch_size", "settings")},
+               "n": total("n"), "n_reused": total("n_reused"), "n_embedded": total("n_embedded"),
+               "cache_hit": all(i["cache_hit"] for i in infos),
+               "seconds": max(i.get("seconds", 0.0) for i in infos),
+               "context": {**context, "cache_hit": all((i["context"] or {}).get("cache_hit", True) for i in infos)},
+               "torch_threads": first["torch_threads"],
+               "n_shards": len(parts),
+               "shards": [{k: i.get(k) for k in ("shard", "n", "n_reused", "n_embedded", "seconds", "encode_seconds",
+                                                 "texts_per_second")} for i in infos],
+               "segment_ids": ids}
+    log.info("embeddings gathered from %d shard(s): %d segments, %d reused from the cache, %d embedded",
+             len(parts), summary["n"], summary["n_reused"], summary["n_embedded"])
+    write_json(summary, out_json)
 
 
 def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
