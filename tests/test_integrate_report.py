@@ -73,12 +73,12 @@ def test_every_claim_has_verdict_numbers_figure_and_quotes(built):
            "17.3% of segments" in doc.get_element_by_id("claim-C1").text_content()
 
 
-def test_quotes_are_escaped_not_markup(tmp_path):
+def test_quotes_are_escaped_not_markup(built, tmp_path):
     root = support.copy_project(tmp_path / "p")
     q = pd.read_csv(support.paths(root)["quotes"])
     q.loc[(q["theme"] == "survival") & (q["rank"] == 1), "text"] = "I said <script>alert(1)</script> & left"
     q.to_csv(support.paths(root)["quotes"], index=False)
-    out = support.build_report(root)
+    out = support.build_report(root, figures_from=built[0])  # the text is under test, not the figures
     text = out.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; left" in text
@@ -185,14 +185,14 @@ def test_a_missing_validation_metric_is_reported_not_skipped(built):
     assert "missing_metric" in set(found["kind"])
 
 
-def test_report_shows_a_reversed_c1(tmp_path):
+def test_report_shows_a_reversed_c1(built, tmp_path):
     root = support.copy_project(tmp_path / "p")
     p = support.paths(root)
     hyp = pd.read_csv(p["hypotheses"])
     hyp.loc[hyp["hypothesis"] == "H1", ["verdict", "effect_size", "ci_low", "ci_high"]] = \
         ["contradicted", -0.78, -0.86, -0.66]
     hyp.to_csv(p["hypotheses"], index=False)
-    out = support.build_report(root)
+    out = support.build_report(root, figures_from=built[0])  # the claim's text is under test, not the figures
     art = lhtml.fromstring(out.read_text(encoding="utf-8")).get_element_by_id("claim-C1")
     text = " ".join(art.text_content().split())
     assert "Verdict: contradicted." in text and "discordance" in text and "-0.78" in text

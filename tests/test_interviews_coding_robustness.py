@@ -60,7 +60,9 @@ def test_one_neutral_turn_moves_no_theme_share_by_more_than_two_points(e2e_runs,
 def test_run_without_human_coding_completes_and_says_no_agreement(small_run, tmp_path):
     """On a copy of the small run (.test/): the DAG does not depend on the data's size."""
     work = _copy(small_run, tmp_path / "nocoding") / SMALL
-    proc = run_small(work.parent, "--config", 'interviews={"human_coding": ""}', check=False)
+    # targets first: --config takes every following word as a key=value
+    proc = run_small(work.parent, "results/interviews/validation.json", "results/interviews/segments.csv",
+                     "results/report.html", "--config", 'interviews={"human_coding": ""}', check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
     validation = json.loads((work / "results/interviews/validation.json").read_text())
     assert validation["human_coding"] is False

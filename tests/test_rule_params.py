@@ -1,9 +1,9 @@
 """Each rule's params are only the settings it reads (issue 12), so that a config change re-runs only the
 jobs that read the changed setting (Snakemake re-runs a job when its params change).
 
-The fast tests check :func:`upskilling.integrate.settings.narrow`. The slow ones copy the small run of
-the session fixture ``small_run`` (the whole DAG on .test/: outputs, mtimes and the .snakemake metadata
-that holds each job's params; the rules are the default run's) and dry-run it with a config change given as an extra ``--configfile`` (merged over
+The fast tests check :func:`upskilling.integrate.settings.narrow`. The slow ones copy the default run of
+the session fixture ``e2e_runs`` (outputs, mtimes and the .snakemake metadata that holds each job's
+params; in the e2e test group, which balances the two pytest-xdist workers) and dry-run it with a config change given as an extra ``--configfile`` (merged over
 config/config.yaml, like ``--config`` but with typed values); the planned jobs are read from the dry
 run's job table. provenance always follows a config change (it records the whole config) and the report
 follows provenance (it prints that record): see rules/provenance.smk.
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SMALL, run_small
+from conftest import ROOT, run_snakemake
 from upskilling.config import validate_config
 from upskilling.integrate import claims, qdpx, report
 from upskilling.integrate.figures import FIGURES, reads
@@ -71,10 +71,11 @@ def test_a_function_reads_only_its_declared_settings():
 
 # ------------------------------------------------------------------------------ dry runs (slow)
 @pytest.fixture(scope="module")
-def built(small_run, tmp_path_factory) -> Path:
-    """A copy of the small end-to-end run (copy2 keeps the mtimes; .snakemake keeps the params)."""
+def built(e2e_runs, tmp_path_factory) -> Path:
+    """A copy of the default end-to-end run (copy2 keeps the mtimes; .snakemake keeps the params)."""
+    default, _ = e2e_runs
     root = tmp_path_factory.mktemp("rule_params") / "run"
-    shutil.copytree(small_run, root, symlinks=True)
+    shutil.copytree(default, root, symlinks=True)
     return root
 
 
@@ -86,7 +87,7 @@ def planned(root: Path, tmp_path: Path, override: dict | None = None) -> Counter
         extra = tmp_path / "override.yaml"
         extra.write_text(yaml.safe_dump(override), encoding="utf-8")
         args += ["--configfile", str(extra)]
-    out = run_small(root, *args).stdout
+    out = run_snakemake(root, *args).stdout
     jobs = Counter()
     lines = out.splitlines()
     at = next((i for i, line in enumerate(lines) if line.split() == ["job", "count"]), None)
@@ -177,7 +178,7 @@ def test_each_notebook_is_given_every_setting_it_reads(built):
         uses = {tuple(re.findall(r'\["(\w+)"\]', m)) for m in re.findall(r'settings((?:\["\w+"\])+)', source)}
         assert uses, name
         assert not re.search(r"\bsettings\b(?!\s*\[|\s*=\s*validate)", source), f"{name}: settings used whole"
-        nb = nbformat.read(built / SMALL / f"results/notebooks/{name}.ipynb", as_version=4)
+        nb = nbformat.read(built / f"results/notebooks/{name}.ipynb", as_version=4)
         cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
         injected = next(ast.literal_eval(n.value) for n in ast.parse(cell.source).body
                         if isinstance(n, ast.Assign) and n.targets[0].id == "integration")
