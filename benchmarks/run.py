@@ -85,6 +85,7 @@ def measure(cmd: list[str], cwd: Path) -> dict:
 
 
 def snakemake(work: Path, *args: str, cores: int = 4) -> dict:
+    """``args``: targets first (--configfile takes every following word as a file)."""
     return measure([sys.executable, "-m", "snakemake", "--cores", str(cores), *args], work)
 
 
@@ -259,7 +260,7 @@ def interview_scale(base: Path, name: str, corpus, repeats: int, ratios: bool) -
     for _ in range(repeats):
         clean_outputs(work, keep_cache=False)
         for stage, targets in STAGES.items():
-            stages.setdefault(stage, []).append(snakemake(work, "--configfile", str(cfg), *targets, cores=2))
+            stages.setdefault(stage, []).append(snakemake(work, *targets, "--configfile", str(cfg), cores=2))
     result = {"n_interviews": len(list(tdir.iterdir())), "n_segments": n_segments(work),
               "stages": {k: median(v) for k, v in stages.items()}}
     result["total_s"] = sum(v["wall_s"] for v in result["stages"].values())
@@ -269,7 +270,7 @@ def interview_scale(base: Path, name: str, corpus, repeats: int, ratios: bool) -
         # one interview added to the corpus: only its segments are embedded
         src = next(iter(sorted(tdir.iterdir()))).read_text(encoding="utf-8")
         (tdir / "P9999.txt").write_text(reverse_answers(re.sub(r"P\d+", "P9999", src)), encoding="utf-8")
-        inc = snakemake(work, "--configfile", str(cfg), *STAGES["ingest + segment"], *STAGES["embedding"], cores=2)
+        inc = snakemake(work, *STAGES["ingest + segment"], *STAGES["embedding"], "--configfile", str(cfg), cores=2)
         result["one_added"] = inc | {"n_embedded": embedded(work), "n_segments": n_segments(work)}
     return result
 
@@ -337,7 +338,7 @@ def render(res: dict) -> str:
             ("ingest, segmentation, embedding from an empty cache", d["embedding_cold"], ""),
             (f"the same after one interview is added ({d['one_interview_added']['n_embedded']} texts embedded)",
              d["one_interview_added"], "only its segments embedded")]
-    lines += [f"| {name} | {r['wall_s']:.1f} | {r['peak_gib']:.2f} | {floor} |" for name, r in rows]
+    lines += [f"| {name} | {r['wall_s']:.1f} | {r['peak_gib']:.2f} | {floor} |" for name, r, floor in rows]
     lines += ["", "## Survey stage (generated respondents, 5 % messy rows)", "",
               "| respondents | analysed | wall (s) | peak (GiB) |", "|---|---|---|---|"]
     lines += [f"| {r['n_respondents']:,} | {r['n_analysed']:,} | {r['wall_s']:.1f} | {r['peak_gib']:.2f} |"
@@ -391,15 +392,32 @@ def projection(res: dict) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 repeat; 1k/10k respondents; 20 and 200 interviews")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="repeats of the default-data runs and of the 20- and 125-interview corpora (the "
+                             "1,000- and 2,000-interview runs are made once)")
+    parser.add_argument("--only", default="default,survey,interviews",
+                        help="sections to run, comma-separated (a partial run writes benchmarks/out/ only)")
+    parser.add_argument("--render", action="store_true",
+                        help="only write results.md again from benchmarks/out/results.json")
     args = parser.parse_args(argv)
+    if args.render:
+        (OUT / "results.md").write_text(render(json.loads((OUT / "out" / "results.json").read_text())),
+                                        encoding="utf-8")
+        return 0
+    only = set(args.only.split(","))
     repeats = 1 if args.quick else args.repeats
     base = Path(tempfile.mkdtemp(prefix="upskilling_bench_"))
     res = {"machine": machine(), "quick": args.quick, "repeats": repeats}
     print("benchmark: default data", file=sys.stderr)
-    res["default"] = default_data(base, repeats)
+    res["default"] = default_data(base, repeats) if "default" in only else None
     print("benchmark: survey", file=sys.stderr)
-    res["survey"] = survey([1000, 10000] if args.quick else [1000, 10000, 100000])
+    res["survey"] = (survey([1000, 10000] if args.quick else [1000, 10000, 100000])) if "survey" in only else None
+    if "interviews" not in only:
+        (OUT / "out").mkdir(exist_ok=True)
+        (OUT / "out" / "partial.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
+        return 0
+    if res["default"] is None:  # the synthetic corpora are made from a default run's turns
+        snakemake(scratch_copy(base, "default"), f"{IV}/turns.csv")
     interviews = default_turns(base)
     plan = {"default (20)": (lambda f: synthetic_corpus(interviews, 20, f), False)}
     plan["real creatives (125)"] = (creatives_corpus, False)
@@ -408,12 +426,17 @@ def main(argv=None) -> int:
     res["interviews"] = {}
     for name, (corpus, ratios) in plan.items():
         print(f"benchmark: interviews {name}", file=sys.stderr)
-        res["interviews"][name] = interview_scale(base, re.sub(r"\W+", "_", name), corpus, 1 if "2,000" in name else repeats,
+        once = any(k in name for k in ("1,000", "2,000"))
+        res["interviews"][name] = interview_scale(base, re.sub(r"\W+", "_", name), corpus, 1 if once else repeats,
                                                   ratios)
+        res["projection"] = projection(res)
+        (OUT / "out").mkdir(exist_ok=True)  # saved after each corpus: an interrupted run can still be rendered
+        (OUT / "out" / "results.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
     res["projection"] = projection(res)
     (OUT / "out").mkdir(exist_ok=True)
     (OUT / "out" / "results.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
-    (OUT / "results.md").write_text(render(res), encoding="utf-8")
+    if only == {"default", "survey", "interviews"}:
+        (OUT / "results.md").write_text(render(res), encoding="utf-8")
     shutil.rmtree(base, ignore_errors=True)
     print(f"benchmark: wrote {OUT / 'results.md'}", file=sys.stderr)
     return 0

@@ -67,6 +67,17 @@ def all_targets():
 # Stage helpers live here, not beside the rules (snakemake --lint: no functions mixed with rules).
 # They are called after every rules/<stage>.smk has been included, so they may use its constants.
 
+# --- survey (rules/survey.smk) ---
+
+
+def _survey_settings(*sections):
+    """Params function: only the sections of the wave's survey settings (SURVEY_SETTINGS) that a rule
+    reads, so a change to another section (say `tables`) does not re-run it."""
+    from upskilling.integrate.settings import sorted_keys
+
+    return lambda wc: sorted_keys({k: SURVEY_SETTINGS[wc.wave][k] for k in sections})
+
+
 # --- interviews (rules/interviews.smk) ---
 
 

@@ -45,7 +45,7 @@ rule survey_clean:
         excluded="results/survey/{wave}/excluded.csv",
     params:
         reader=lambda wc: _survey_reader(config, wc.wave),
-        settings=lambda wc: SURVEY_SETTINGS[wc.wave],
+        settings=_survey_settings("exclusions", "scoring"),
     log:
         "logs/survey/{wave}/clean.log",
     conda:
@@ -67,7 +67,7 @@ rule survey_reliability:
         ),
         item_table="results/survey/{wave}/reliability_items.csv",
     params:
-        settings=lambda wc: SURVEY_SETTINGS[wc.wave],
+        settings=_survey_settings("reliability"),
     log:
         "logs/survey/{wave}/reliability.log",
     conda:
@@ -89,7 +89,7 @@ rule survey_descriptives:
         ),
         frequencies="results/survey/{wave}/frequencies.csv",
     params:
-        settings=lambda wc: SURVEY_SETTINGS[wc.wave],
+        settings=_survey_settings("descriptives"),
     log:
         "logs/survey/{wave}/descriptives.log",
     conda:

@@ -159,11 +159,17 @@ def test_a_setting_no_result_reads_reruns_its_rule_provenance_and_the_report_onl
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="rules/survey.smk passes survey_clean, survey_reliability and survey_descriptives the "
-                          "wave's whole survey settings, so an APA-table setting re-runs the whole survey stage")
 def test_a_survey_table_setting_reruns_the_tables_only(built, tmp_path):
     jobs = planned(built, tmp_path, {"survey": {"tables": {"decimals": 3}}})
     assert jobs == Counter({"survey_tables": 1, "provenance": 1, "integrate_report": 1}), jobs
+
+
+@pytest.mark.slow
+def test_a_survey_reliability_setting_never_reruns_cleaning_descriptives_or_tests(built, tmp_path):
+    jobs = planned(built, tmp_path, {"survey": {"reliability": {"ci_level": 0.9}}})
+    assert jobs["survey_reliability"] == 1 and jobs["survey_tables"] == 1, jobs
+    assert not set(jobs) & {"survey_clean", "survey_descriptives", "survey_hypotheses"}, jobs
+    assert not any(r.startswith("interviews_") for r in jobs), jobs
 
 
 @pytest.mark.slow
