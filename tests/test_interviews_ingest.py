@@ -173,7 +173,7 @@ def test_list_transcripts_and_errors(tmp_path):
 def test_not_utf8(tmp_path):
     path = tmp_path / "P01.txt"
     path.write_bytes("Interviewer: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(InputError, match="not UTF-8"):
+    with pytest.raises(InputError, match=r"P01\.txt: line 1 \(byte 16\) is not UTF-8; re-save the transcript"):
         read_transcript(path, SPEAKERS)
 
 

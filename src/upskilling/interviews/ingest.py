@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..textio import read_utf8
 from .redact import Redactor
 
 FORMATS = ("txt", "vtt", "docx")
@@ -137,10 +138,7 @@ def parse_lines(lines: list[str], path: Path, fmt: str, speakers: Speakers,
 
 
 def read_txt(path: Path, speakers: Speakers, header_key: str = "participant") -> RawTranscript:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: byte {exc.start} is not UTF-8; re-save the transcript as UTF-8") from None
+    text = read_utf8(path, "re-save the transcript as UTF-8")
     return parse_lines(text.splitlines(), path, "txt", speakers, header_key)
 
 
