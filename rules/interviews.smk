@@ -253,6 +253,7 @@ rule interviews_validate:
         fit=f"{_IV_PROCESSED}/topics_fit.json",
         stability_summary=f"{_IV_PROCESSED}/stability.json",
         coding_fit=f"{_IV_PROCESSED}/coding_fit.json",
+        embeddings_meta=f"{_IV_PROCESSED}/embeddings.json",
     output:
         validation=f"{_IV_RESULTS}/validation.json",
         table=report(
