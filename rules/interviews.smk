@@ -31,6 +31,7 @@ rule interviews_ingest:
         speakers=_sorted_keys(INTERVIEWS["speakers"]),
         participant_header=INTERVIEWS["participant_header"],
         name_parts=INTERVIEWS["redaction"]["name_parts"],
+        max_transcript_share=INTERVIEWS["max_transcript_share"],
     log:
         f"{_IV_LOGS}/ingest.log",
     conda:

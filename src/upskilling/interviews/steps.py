@@ -91,9 +91,10 @@ def _theme_matrix(themes, model, theme_cfg):
 
 # ---------------------------------------------------------------- rules
 def ingest(transcripts: list, redaction_list, speakers: dict, participant_header: str, name_parts: bool,
-           out_turns, out_transcripts, out_report) -> None:
-    """Read + redact every transcript; write turns.csv, transcripts.csv and ingest.json (counts only)."""
-    from .ingest import compile_speakers, ingest_transcripts
+           out_turns, out_transcripts, out_report, max_transcript_share: float = 0.5) -> None:
+    """Read + redact every transcript; write turns.csv, transcripts.csv and ingest.json (counts only).
+    Transcripts holding more than ``max_transcript_share`` of all participant words are reported."""
+    from .ingest import compile_speakers, dominant_transcripts, ingest_transcripts
     from .redact import make_redactor, redaction_report
 
     redactor = make_redactor(redaction_list or None, name_parts=name_parts)
@@ -113,7 +114,13 @@ def ingest(transcripts: list, redaction_list, speakers: dict, participant_header
         "n_interviewer_turns": int((turns["role"] == "interviewer").sum()),
         "n_unattributed_lines": int(meta["n_unattributed_lines"].sum()),
         "redaction": redaction_report(redactor),
+        "max_transcript_share": max_transcript_share,
+        "dominant_transcripts": dominant_transcripts(turns, max_transcript_share),
     }
+    for d in report["dominant_transcripts"]:
+        log.warning("%s holds %.0f%% of all participant words (more than interviews.max_transcript_share = %s): "
+                    "it will dominate the theme shares and topics; check that it is one interview (not several "
+                    "joined) or raise the setting", d["source"], 100 * d["share"], max_transcript_share)
     log.info("ingested %d transcripts: %d turns (%d participant); redactions %s", report["n_transcripts"],
              report["n_turns"], report["n_participant_turns"], report["redaction"]["replacements"])
     write_csv(turns, out_turns)
