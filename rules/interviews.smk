@@ -31,6 +31,7 @@ rule interviews_ingest:
         speakers=_sorted_keys(INTERVIEWS["speakers"]),
         participant_header=INTERVIEWS["participant_header"],
         name_parts=INTERVIEWS["redaction"]["name_parts"],
+        max_transcript_share=INTERVIEWS["max_transcript_share"],
     log:
         f"{_IV_LOGS}/ingest.log",
     conda:
@@ -253,6 +254,7 @@ rule interviews_validate:
         fit=f"{_IV_PROCESSED}/topics_fit.json",
         stability_summary=f"{_IV_PROCESSED}/stability.json",
         coding_fit=f"{_IV_PROCESSED}/coding_fit.json",
+        embeddings_meta=f"{_IV_PROCESSED}/embeddings.json",
     output:
         validation=f"{_IV_RESULTS}/validation.json",
         table=report(

@@ -12,4 +12,5 @@ steps.ingest(
     out_turns=snakemake.output.turns,
     out_transcripts=snakemake.output.transcripts,
     out_report=snakemake.output.report,
+    max_transcript_share=snakemake.params.max_transcript_share,
 )

@@ -16,4 +16,5 @@ steps.validate(
     seed=snakemake.params.seed,
     out_json=snakemake.output.validation,
     out_csv=snakemake.output.table,
+    embeddings_json=snakemake.input.embeddings_meta,
 )

@@ -203,11 +203,11 @@ def test_non_utf8_nul_missing_columns_duplicates(tmp_path):
     turns = _turns(ANSWERS)
     latin = tmp_path / "latin1.csv"
     latin.write_bytes("participant_id,turn_id,theme,text_start\nP01,P01-T002,other,Caf\u00e9\n".encode("latin-1"))
-    with pytest.raises(InputError, match=r"latin1\.csv: byte 62 is not UTF-8"):
+    with pytest.raises(InputError, match=r"latin1\.csv: line 2 \(byte 62\) is not UTF-8; re-save"):
         read_human_coding(latin, THEMES, turns)
     utf16 = tmp_path / "utf16.csv"
     utf16.write_bytes("participant_id,turn_id,theme\n".encode("utf-16"))
-    with pytest.raises(InputError, match=r"utf16\.csv: byte 3 is a NUL byte"):
+    with pytest.raises(InputError, match=r"utf16\.csv: line 1 \(byte 3\) is a NUL byte"):
         read_human_coding(utf16, THEMES, turns)
     cols = tmp_path / "cols.csv"
     cols.write_text("participant_id,turn,theme\nP01,P01-T002,other\n", encoding="utf-8")

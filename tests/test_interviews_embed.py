@@ -319,3 +319,44 @@ def test_a_bad_shard_name_is_a_clear_error(item):
 
     with pytest.raises(InputError, match="embedding shard"):
         shard_rows(10, item)
+
+
+class WordTokenizer:
+    """Stands in for the model's tokenizer: one token per word plus [CLS] and [SEP]."""
+
+    def __call__(self, texts, add_special_tokens=True, truncation=False):
+        assert truncation is False  # the lengths must be the untruncated ones
+        return {"input_ids": [[0] * (len(t.split()) + 2 * add_special_tokens) for t in texts]}
+
+
+def test_segments_longer_than_the_token_window_are_counted_per_shard_and_gathered(tmp_path, monkeypatch):
+    import torch
+
+    from upskilling import model as model_mod
+    from upskilling.interviews import steps
+
+    stub = StubModel()
+    stub.max_seq_length = 6  # a 5-word segment is 7 tokens: cut
+    stub.tokenizer = WordTokenizer()
+    monkeypatch.setattr(model_mod, "load_model", lambda: stub)
+    monkeypatch.setattr(model_mod, "model_info", lambda: {"name": "stub", "sha256": SHA})
+    texts = ["one two three", "one two three four five", "a b", "w x y z v u", "short one"]
+    pd.DataFrame({"segment_id": [f"s{i}" for i in range(5)], "text": texts, "context": ["Q?"] * 5}).to_csv(
+        tmp_path / "segments.csv", index=False)
+    threads = torch.get_num_threads()
+    try:
+        files = [tmp_path / f"{i}-of-2.npz" for i in (1, 2)]
+        for i, f in enumerate(files, start=1):
+            steps.embed_shard(tmp_path / "segments.csv", f"{i}-of-2", 32, "", 3, 1, f)
+        steps.embed_gather(tmp_path / "segments.csv", files, tmp_path / "e.npy", tmp_path / "e.json", tmp_path / "c.npy")
+    finally:
+        torch.set_num_threads(threads)
+    window = json.loads((tmp_path / "e.json").read_text())["window"]
+    assert window == {"max_seq_length": 6, "n_truncated": 2, "max_tokens": 8, "truncated_segment_ids": ["s1", "s3"]}
+
+
+def test_a_model_without_a_tokenizer_reports_the_window_as_unknown():
+    from upskilling.interviews.embed import token_lengths, window_report
+
+    assert token_lengths(StubModel(), ["a b"]) is None
+    assert window_report(["s1"], None, 256)["n_truncated"] is None

@@ -173,7 +173,7 @@ def test_list_transcripts_and_errors(tmp_path):
 def test_not_utf8(tmp_path):
     path = tmp_path / "P01.txt"
     path.write_bytes("Interviewer: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(InputError, match="not UTF-8"):
+    with pytest.raises(InputError, match=r"P01\.txt: line 1 \(byte 16\) is not UTF-8; re-save the transcript"):
         read_transcript(path, SPEAKERS)
 
 
@@ -189,3 +189,27 @@ def test_real_creatives_transcripts(tmp_path):
     # every "User:" paragraph starts a participant turn
     expected = sum(text.count("\nUser:") + text.startswith("User:") for text in data["text"])
     assert (turns["role"] == "participant").sum() == expected
+
+
+def test_a_transcript_with_most_of_the_words_is_reported(tmp_path, caplog):
+    """An oversized (e.g. several interviews joined) transcript is named in ingest.json and the log."""
+    import json
+    import logging
+
+    from upskilling.interviews import steps
+
+    files = []
+    for pid, n in (("P01", 3), ("P02", 3), ("P03", 60)):
+        path = tmp_path / f"{pid}.txt"
+        turns = "\n\n".join(f"Interviewer: Question {i}?\n\n{pid}: I learn from videos and peers mostly, honestly."
+                            for i in range(n))
+        path.write_text(f"Participant: {pid}\n\n{turns}\n", encoding="utf-8")
+        files.append(path)
+    cfg = {"interviewer": "Interviewer", "participant": r"P\d+"}
+    with caplog.at_level(logging.WARNING):
+        steps.ingest(files, None, cfg, "Participant", True, tmp_path / "t.csv", tmp_path / "m.csv",
+                     tmp_path / "i.json", max_transcript_share=0.5)
+    report = json.loads((tmp_path / "i.json").read_text())
+    assert [d["source"] for d in report["dominant_transcripts"]] == ["P03.txt"]
+    assert report["dominant_transcripts"][0]["share"] == round(60 / 66, 4)
+    assert "P03.txt holds 91% of all participant words" in caplog.text and "interviews.max_transcript_share" in caplog.text

@@ -90,7 +90,7 @@ def test_non_utf8_or_nul_redaction_list_names_the_file_and_line(tmp_path):
         read_redaction_list(latin)
     nul = tmp_path / "nul.txt"
     nul.write_bytes(b"Maya Lopez\n\x00\n")
-    with pytest.raises(InputError, match=r"nul\.txt: byte 11 is a NUL byte"):
+    with pytest.raises(InputError, match=r"nul\.txt: line 2 \(byte 11\) is a NUL byte"):
         read_redaction_list(nul)
     ok = tmp_path / "ok.txt"
     ok.write_text("José Müller\n", encoding="utf-8")

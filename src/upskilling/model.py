@@ -15,7 +15,6 @@ Public functions
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 from functools import lru_cache
@@ -47,12 +46,10 @@ def model_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
 
-def _sha256(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _sha256(path: Path) -> str:
+    from .provenance import sha256_file
+
+    return sha256_file(path)
 
 
 @lru_cache(maxsize=4)

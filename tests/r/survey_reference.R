@@ -108,8 +108,9 @@ run <- function(h) {
     },
     chisq_independence = {
       ok <- !is.na(d[[v$x]]) & !is.na(d[[v$y]]); tab <- table(d[[v$x]][ok], d[[v$y]][ok]); n <- sum(tab)
-      ct <- chisq.test(tab, correct = TRUE); chi <- unname(ct$statistic); df <- unname(ct$parameter); ci <- ncp_ci(chi, df); m <- min(dim(tab)) - 1
-      row(chi, df, ct$p.value, NA, 0, "cramers_v", sqrt(chi / (n * m)), min(sqrt(ci[1] / (n * m)), 1), min(sqrt(ci[2] / (n * m)), 1), n)
+      ct <- chisq.test(tab, correct = TRUE); chi <- unname(ct$statistic); df <- unname(ct$parameter); m <- min(dim(tab)) - 1
+      cu <- unname(chisq.test(tab, correct = FALSE)$statistic); ci <- ncp_ci(cu, df)  # V from the uncorrected statistic
+      row(chi, df, ct$p.value, NA, 0, "cramers_v", sqrt(cu / (n * m)), min(sqrt(ci[1] / (n * m)), 1), min(sqrt(ci[2] / (n * m)), 1), n)
     },
     ordinal_logit = {
       preds <- unlist(v$predictors)

@@ -95,10 +95,11 @@ rec("binomial_small_two.sided", statistic = 7, p = b$p.value, effect = 7 / 40, c
 # Chi-square: 2 x 2 (Yates), 2 x 3, goodness of fit; Cramér's V / Cohen's w with ncp CI
 for (nm in c("2x2", "2x3")) {
   tab <- if (nm == "2x2") table(d$bin, d$sa > 3) else table(d$bin, d$grp)
-  ct <- chisq.test(tab, correct = TRUE); ci <- ncp_ci(unname(ct$statistic), unname(ct$parameter))
-  mm <- min(dim(tab)) - 1
+  # test with Yates' correction (2 x 2); Cramér's V from the uncorrected statistic (as effectsize::cramers_v)
+  ct <- chisq.test(tab, correct = TRUE); cu <- unname(chisq.test(tab, correct = FALSE)$statistic)
+  ci <- ncp_ci(cu, unname(ct$parameter)); mm <- min(dim(tab)) - 1
   rec(paste0("chisq_independence_", nm), statistic = unname(ct$statistic), df = unname(ct$parameter), p = ct$p.value,
-      effect = sqrt(unname(ct$statistic) / (n * mm)), ci_low = min(sqrt(ci[1] / (n * mm)), 1), ci_high = min(sqrt(ci[2] / (n * mm)), 1))
+      effect = sqrt(cu / (n * mm)), ci_low = min(sqrt(ci[1] / (n * mm)), 1), ci_high = min(sqrt(ci[2] / (n * mm)), 1))
 }
 counts <- as.vector(table(factor(d$c1, levels = 1:5))); pr <- c(0.1, 0.2, 0.3, 0.25, 0.15)
 g <- chisq.test(counts, p = pr); ci <- ncp_ci(unname(g$statistic), 4)

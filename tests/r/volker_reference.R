@@ -45,7 +45,7 @@ fm <- d[!is.na(d$sd_gender) & d$sd_gender != "diverse", ]
 tab <- table(fm$sd_gender, fm$sd_age > 40)
 ch <- chisq.test(tab, correct = TRUE)
 out$chisq_gender_age40 <- list(statistic = unname(ch$statistic), df = unname(ch$parameter), p = ch$p.value,
-                               n = sum(tab), cramers_v = sqrt(unname(ch$statistic) / sum(tab)))
+                               n = sum(tab), cramers_v = sqrt(unname(chisq.test(tab, correct = FALSE)$statistic) / sum(tab)))
 g <- chisq.test(as.vector(table(fm$sd_gender)))
 out$gof_gender <- list(statistic = unname(g$statistic), df = unname(g$parameter), p = g$p.value, n = nrow(fm))
 
@@ -62,7 +62,8 @@ indep <- function(pairs) {
   list(x = sapply(pairs, `[`, 1), y = sapply(pairs, `[`, 2),
        statistic = sapply(r, function(x) unname(x$statistic)), df = sapply(r, function(x) unname(x$parameter)),
        p = sapply(r, function(x) x$p.value), p_bh = p.adjust(sapply(r, function(x) x$p.value), "BH"),
-       cramers_v = mapply(function(x, t) sqrt(unname(x$statistic) / (sum(t) * (min(dim(t)) - 1))), r, tabs),
+       cramers_v = mapply(function(t) sqrt(unname(suppressWarnings(chisq.test(t, correct = FALSE))$statistic) /
+                                             (sum(t) * (min(dim(t)) - 1))), tabs),
        n = nrow(da))
 }
 out$advantage_x_gender <- indep(lapply(adv, function(i) c(i, "sd_gender")))

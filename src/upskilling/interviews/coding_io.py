@@ -39,6 +39,7 @@ from typing import Callable
 import pandas as pd
 
 from ..errors import InputError
+from ..textio import read_utf8
 from .themes import OTHER
 
 LOG = logging.getLogger("upskilling.interviews")
@@ -259,15 +260,7 @@ def _result(rows: list[dict], path: Path, fmt: str, kept: list[dict] | None = No
 # --- CSV -----------------------------------------------------------------------------------------
 
 def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"{path}: byte {nul} is a NUL byte (a UTF-16 or binary file?); re-save it as CSV UTF-8")
-    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        return raw[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: byte {exc.start + bom} is not UTF-8; re-save the file as CSV UTF-8") from None
+    return read_utf8(path, "re-save the file as CSV UTF-8")
 
 
 def _read_csv_rows(path: Path, allowed: set[str]) -> list[dict]:

@@ -108,6 +108,26 @@ def text_keys(texts: list[str], store: str) -> list[bytes]:
     return keys
 
 
+def token_lengths(model, texts: list[str]) -> list[int] | None:
+    """Token count of each text with the model's own tokenizer (special tokens included), or None when the
+    model has no tokenizer. A text longer than ``model.max_seq_length`` tokens is cut by ``encode``."""
+    tokenizer = getattr(model, "tokenizer", None)
+    if tokenizer is None or not texts:
+        return None if tokenizer is None else []
+    return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]]
+
+
+def window_report(ids: list[str], lengths: list[int] | None, max_seq_length: int) -> dict:
+    """``{max_seq_length, n_truncated, max_tokens, truncated_segment_ids}`` (ids, never text): the segments the
+    model's window cuts. ``n_truncated`` is None when the lengths are unknown."""
+    if lengths is None:
+        return {"max_seq_length": int(max_seq_length), "n_truncated": None, "max_tokens": None,
+                "truncated_segment_ids": []}
+    cut = [i for i, n in zip(ids, lengths) if n > max_seq_length]
+    return {"max_seq_length": int(max_seq_length), "n_truncated": len(cut),
+            "max_tokens": int(max(lengths)) if lengths else 0, "truncated_segment_ids": cut}
+
+
 def encode(model, texts: list[str], batch_size: int = 32) -> np.ndarray:
     """``model.encode`` as float32, unit-length rows (the model's Normalize layer)."""
     vectors = model.encode(list(texts), batch_size=batch_size, show_progress_bar=False,

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..textio import read_utf8
 from .redact import Redactor
 
 FORMATS = ("txt", "vtt", "docx")
@@ -137,10 +138,7 @@ def parse_lines(lines: list[str], path: Path, fmt: str, speakers: Speakers,
 
 
 def read_txt(path: Path, speakers: Speakers, header_key: str = "participant") -> RawTranscript:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: byte {exc.start} is not UTF-8; re-save the transcript as UTF-8") from None
+    text = read_utf8(path, "re-save the transcript as UTF-8")
     return parse_lines(text.splitlines(), path, "txt", speakers, header_key)
 
 
@@ -291,3 +289,16 @@ def ingest_transcripts(
             f"check that interviews.speakers.participant matches the participant's speaker label"
         )
     return turns, transcripts
+
+
+def dominant_transcripts(turns: pd.DataFrame, max_share: float, min_transcripts: int = 3) -> list[dict]:
+    """Transcripts holding more than ``max_share`` of all participant words (with at least
+    ``min_transcripts`` transcripts): ``[{source, participant_id, share}]``, largest first. One such file
+    (an oversized or concatenated export) would dominate every theme share and topic."""
+    words = turns[turns["role"] == "participant"].groupby(["source", "participant_id"])["n_words"].sum()
+    if len(words) < min_transcripts or words.sum() == 0:
+        return []
+    share = (words / words.sum()).sort_values(ascending=False)
+    return [{"source": src, "participant_id": pid, "share": round(float(v), 4)}
+            for (src, pid), v in share.items() if v > max_share]
+

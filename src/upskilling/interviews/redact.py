@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..textio import read_utf8
 
 PLACEHOLDERS = {
     "email": "[EMAIL]",
@@ -178,16 +179,7 @@ def read_redaction_list(path: str | Path | None) -> list[tuple[str, str]]:
             f"{path}: redaction list not found; create it (one name per line) or set "
             f"interviews.redaction_list to the right file"
         )
-    data = path.read_bytes()
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"{path}: byte {nul} is a NUL byte; re-save the redaction list as UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise InputError(f"{path}: line {line} (byte {exc.start}) is not UTF-8; re-save the redaction list as "
-                         f"UTF-8 (e.g. iconv -f latin1 -t utf-8)") from None
+    text = read_utf8(path, "re-save the redaction list as UTF-8 (e.g. iconv -f latin1 -t utf-8)")
     entries = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()

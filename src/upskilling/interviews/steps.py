@@ -91,9 +91,10 @@ def _theme_matrix(themes, model, theme_cfg):
 
 # ---------------------------------------------------------------- rules
 def ingest(transcripts: list, redaction_list, speakers: dict, participant_header: str, name_parts: bool,
-           out_turns, out_transcripts, out_report) -> None:
-    """Read + redact every transcript; write turns.csv, transcripts.csv and ingest.json (counts only)."""
-    from .ingest import compile_speakers, ingest_transcripts
+           out_turns, out_transcripts, out_report, max_transcript_share: float = 0.5) -> None:
+    """Read + redact every transcript; write turns.csv, transcripts.csv and ingest.json (counts only).
+    Transcripts holding more than ``max_transcript_share`` of all participant words are reported."""
+    from .ingest import compile_speakers, dominant_transcripts, ingest_transcripts
     from .redact import make_redactor, redaction_report
 
     redactor = make_redactor(redaction_list or None, name_parts=name_parts)
@@ -113,7 +114,13 @@ def ingest(transcripts: list, redaction_list, speakers: dict, participant_header
         "n_interviewer_turns": int((turns["role"] == "interviewer").sum()),
         "n_unattributed_lines": int(meta["n_unattributed_lines"].sum()),
         "redaction": redaction_report(redactor),
+        "max_transcript_share": max_transcript_share,
+        "dominant_transcripts": dominant_transcripts(turns, max_transcript_share),
     }
+    for d in report["dominant_transcripts"]:
+        log.warning("%s holds %.0f%% of all participant words (more than interviews.max_transcript_share = %s): "
+                    "it will dominate the theme shares and topics; check that it is one interview (not several "
+                    "joined) or raise the setting", d["source"], 100 * d["share"], max_transcript_share)
     log.info("ingested %d transcripts: %d turns (%d participant); redactions %s", report["n_transcripts"],
              report["n_turns"], report["n_participant_turns"], report["redaction"]["replacements"])
     write_csv(turns, out_turns)
@@ -150,10 +157,12 @@ def _embed_rows(segments: pd.DataFrame, segments_csv, model, model_sha256: str, 
     if segments.empty:  # a shard beyond the last segment (more shards than segments)
         dim = model_settings(model)["dimension"]
         empty = np.zeros((0, dim), dtype=np.float32)
-        info = {"n": 0, "n_reused": 0, "n_embedded": 0, "cache_hit": True, "dimension": dim}
+        info = {"n": 0, "n_reused": 0, "n_embedded": 0, "cache_hit": True, "dimension": dim,
+                "window": _window(segments, model)}
         return empty, (empty if with_context else None), info, (dict(info) if with_context else None)
     vectors, info = embed_segments(segments["text"].tolist(), model, model_sha256, cache_dir or None,
                                    batch_size=batch_size, cache_keep=cache_keep)
+    info["window"] = _window(segments, model)
     if not with_context:
         return vectors, None, info, None
     if "context" not in segments.columns:
@@ -166,6 +175,20 @@ def _embed_rows(segments: pd.DataFrame, segments_csv, model, model_sha256: str, 
                                         batch_size=batch_size, cache_keep=cache_keep, label="context questions")
     row = {q: i for i, q in enumerate(unique)}
     return vectors, qvec[[row[q] for q in questions]], info, context_info
+
+
+def _window(segments: pd.DataFrame, model) -> dict:
+    """Segments longer than the model's token window (cut by encode): counted and logged, never silent."""
+    from .embed import model_settings, token_lengths, window_report
+
+    ids = segments["segment_id"].astype(str).tolist()
+    report = window_report(ids, token_lengths(model, segments["text"].tolist()), model_settings(model)["max_seq_length"])
+    if report["n_truncated"]:
+        log.warning("interviews: %d of %d segments exceed the model's %d-token window (longest %d tokens) and are "
+                    "embedded from their first %d tokens; lower interviews.segmentation.window to split them "
+                    "(ids in embeddings.json 'window' and validation.json 'embedding_window')", report["n_truncated"],
+                    len(ids), report["max_seq_length"], report["max_tokens"], report["max_seq_length"])
+    return report
 
 
 def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: int, out_npy, out_json,
@@ -230,6 +253,17 @@ def embed_shard(segments_csv, scatteritem: str, batch_size: int, cache_dir, cach
              context=context, info=np.array(json.dumps(_clean(meta), default=_json_default)))
 
 
+def _gather_windows(windows: list) -> dict | None:
+    windows = [w for w in windows if w]
+    if not windows:
+        return None
+    known = [w for w in windows if w["n_truncated"] is not None]
+    return {"max_seq_length": windows[0]["max_seq_length"],
+            "n_truncated": sum(w["n_truncated"] for w in known) if len(known) == len(windows) else None,
+            "max_tokens": max((w["max_tokens"] for w in known), default=None),
+            "truncated_segment_ids": [i for w in windows for i in w["truncated_segment_ids"]]}
+
+
 def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context_npy) -> None:
     """Concatenate the embedding shards in order (1-of-n, 2-of-n, ...) into embeddings.npy,
     context_embeddings.npy and embeddings.json (totals over the shards, and each shard's counts and
@@ -263,6 +297,7 @@ def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context
                "seconds": max(i.get("seconds", 0.0) for i in infos),
                "context": {**context, "cache_hit": all((i["context"] or {}).get("cache_hit", True) for i in infos)},
                "torch_threads": first["torch_threads"],
+               "window": _gather_windows([i.get("window") for i in infos]),
                "n_shards": len(parts),
                "shards": [{k: i.get(k) for k in ("shard", "n", "n_reused", "n_embedded", "seconds", "encode_seconds",
                                                  "texts_per_second")} for i in infos],
@@ -470,7 +505,7 @@ def segments_table(assignments_csv, coding_csv, topics_csv, out_csv, out_spread,
 
 def validate(results_segments, topics_csv, segmentation_json, topics_info_json, stability_json,
              coding_fit_json, ngram_range, top_n: int, n_boot: int, seed: int, out_json,
-             out_csv) -> None:
+             out_csv, embeddings_json=None) -> None:
     """Agreement per mode and split, robustness, topic diagnostics: validation.json + validation.csv."""
     from .coherence import mean_coherence, topic_coherence
     from .validate import validation_report
@@ -489,5 +524,7 @@ def validate(results_segments, topics_csv, segmentation_json, topics_info_json, 
         for half, s in (report.get(mode) or {}).items():
             log.info("%s, %s half: kappa %s [%s, %s] on %d segments", mode, half, s["kappa"], s["kappa_ci_low"],
                      s["kappa_ci_high"], s["n"])
+    if embeddings_json is not None:  # segments the model's token window cut (counted, never silent)
+        report["embedding_window"] = read_json(embeddings_json).get("window")
     write_json(report, out_json)
     write_csv(table, out_csv)

@@ -106,10 +106,3 @@ def ncp_interval(chisq: float, df: float, level: float = 0.95) -> tuple[float, f
 
     return solve(1 - a), solve(a)
 
-
-def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Two-sided Clopper-Pearson interval for k successes in n trials (``binom.test(k, n)$conf.int``)."""
-    a = 1 - level
-    lo = 0.0 if k == 0 else float(stats.beta.ppf(a / 2, k, n - k + 1))
-    hi = 1.0 if k == n else float(stats.beta.ppf(1 - a / 2, k + 1, n - k))
-    return lo, hi

@@ -17,13 +17,12 @@ READER_DEFAULTS = {"format": "qualtrics", "sep": ",", "missing_values": []}
 
 
 def deep_merge(base: dict, over: dict) -> dict:
-    """A new dict: ``base`` with ``over`` merged in (mappings merged recursively, other values replaced)."""
+    """A new dict: ``base`` with ``over`` merged in (mappings merged recursively, other values replaced),
+    by Snakemake's own ``update_config`` (how it merges --configfile over config.yaml); inputs unchanged."""
+    from snakemake.utils import update_config
+
     out = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
+    update_config(out, copy.deepcopy(over))
     return out
 
 

@@ -5,7 +5,7 @@ function               R equivalent                            effect size (95% 
 =====================  =====================================  ===========================================
 binomial               ``binom.test(k, n, p)``                 proportion (Clopper-Pearson, two-sided)
 chisq_gof              ``chisq.test(counts, p = expected)``    Cohen's w = sqrt(X²/n) (ncp CI)
-chisq_independence     ``chisq.test(table, correct = TRUE)``   Cramér's V = sqrt(X²/(n (min(r,c)-1))) (ncp CI)
+chisq_independence     ``chisq.test(table, correct = TRUE)``   Cramér's V = sqrt(X²/(n (min(r,c)-1))), X² uncorrected (ncp CI)
 =====================  =====================================  ===========================================
 
 The binomial CI is always two-sided (R's ``binom.test`` returns a one-sided interval for one-sided
@@ -29,7 +29,9 @@ def binomial(k: int, n: int, p0: float = 0.5, alternative: str = "two-sided", le
     p_opp = (float(stats.binomtest(int(k), int(n), p0, alternative=OPPOSITE[alternative]).pvalue)
              if alternative != "two-sided" else math.nan)
     prop = k / n if n else math.nan
-    lo, hi = effects.clopper_pearson(int(k), int(n), level) if n else (math.nan, math.nan)
+    # two-sided Clopper-Pearson interval, as R's binom.test(k, n)$conf.int (whatever the alternative)
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="exact") if n else None
+    lo, hi = (float(ci.low), float(ci.high)) if ci is not None else (math.nan, math.nan)
     return TestResult(float(k), "successes", math.nan, float(res.pvalue), p_opp, sign_of(prop, p0),
                       "proportion", prop, lo, hi, int(n), {"p0": p0})
 
@@ -54,8 +56,11 @@ def chisq_independence(table, correct: bool = True, level: float = 0.95) -> Test
     chi, pval, df, _ = stats.chi2_contingency(t, correction=correct)
     n = t.sum()
     m = min(t.shape) - 1
-    v = math.sqrt(chi / (n * m))
-    lo, hi = effects.ncp_interval(float(chi), df, level)
+    # Cramér's V and its CI from the uncorrected statistic, as effectsize::cramers_v: Yates' correction
+    # belongs to the 2 x 2 test's p value, not to the effect size (corrected, a 2 x 2 V can be 0 for a real effect)
+    chi_v = float(chi) if not correct or t.shape != (2, 2) else float(stats.chi2_contingency(t, correction=False)[0])
+    v = math.sqrt(chi_v / (n * m))
+    lo, hi = effects.ncp_interval(chi_v, df, level)
     return TestResult(float(chi), "X-squared", float(df), float(pval), math.nan, 0, "cramers_v", v,
                       min(math.sqrt(lo / (n * m)), 1.0), min(math.sqrt(hi / (n * m)), 1.0), int(n),
                       {"shape": list(t.shape)})
