@@ -62,3 +62,18 @@ def test_update_config_merge_equals_the_former_deep_merge():
     for over in ({}, {"tables": {"decimals": 3}}, {"exclusions": {"order": ["b"], "speeders": {"enabled": False}}},
                  {"scoring": {"min_answered": {"survival": 4}}, "new": {"x": [1]}}, {"tables": 5}):
         assert deep_merge(base, over) == by_hand(base, over), over
+
+
+def test_cramers_v_of_a_2x2_table_from_the_uncorrected_or_the_test_statistic():
+    table = [[12, 5], [7, 14]]
+    n = 38
+    corrected = stats.chi2_contingency(table, correction=True)[0]
+    uncorrected = stats.chi2_contingency(table, correction=False)[0]
+    default = sc.chisq_independence(table)
+    as_test = sc.chisq_independence(table, cramers_v_from="test")
+    assert math.isclose(default.statistic, corrected) and math.isclose(as_test.statistic, corrected)  # R's test
+    assert math.isclose(default.effect_size, math.sqrt(uncorrected / n), rel_tol=1e-12)
+    assert math.isclose(as_test.effect_size, math.sqrt(corrected / n), rel_tol=1e-12)
+    assert default.effect_size > as_test.effect_size
+    with pytest.raises(ValueError, match="cramers_v_from"):
+        sc.chisq_independence(table, cramers_v_from="yates")

@@ -45,7 +45,7 @@ fm <- d[!is.na(d$sd_gender) & d$sd_gender != "diverse", ]
 tab <- table(fm$sd_gender, fm$sd_age > 40)
 ch <- chisq.test(tab, correct = TRUE)
 out$chisq_gender_age40 <- list(statistic = unname(ch$statistic), df = unname(ch$parameter), p = ch$p.value,
-                               n = sum(tab), cramers_v = sqrt(unname(chisq.test(tab, correct = FALSE)$statistic) / sum(tab)))
+                               n = sum(tab), cramers_v = sqrt(unname(ch$statistic) / sum(tab)))  # as published (corrected X²)
 g <- chisq.test(as.vector(table(fm$sd_gender)))
 out$gof_gender <- list(statistic = unname(g$statistic), df = unname(g$parameter), p = g$p.value, n = nrow(fm))
 

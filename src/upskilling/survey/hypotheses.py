@@ -125,7 +125,8 @@ def run_test(h: dict, scored: pd.DataFrame, plan: Plan) -> tuple[TestResult, str
         x, y = _num(scored, v["x"]), _num(scored, v["y"])
         ok = np.isfinite(x) & np.isfinite(y)
         table = pd.crosstab(x[ok], y[ok]).to_numpy()
-        return sc.chisq_independence(table, m["chisq"]["correct"], level), f"{v['x']} x {v['y']}"
+        return (sc.chisq_independence(table, m["chisq"]["correct"], level, m["chisq"]["cramers_v_from"]),
+                f"{v['x']} x {v['y']}")
     if t == "spearman":
         return sr.spearman(_num(scored, v["x"]), _num(scored, v["y"]), alt, level), f"{v['x']} ~ {v['y']}"
     if t == "pearson":

@@ -49,8 +49,10 @@ def chisq_gof(counts, expected_p, level: float = 0.95) -> TestResult:
                       math.sqrt(chi / n), math.sqrt(lo / n), math.sqrt(hi / n), int(n))
 
 
-def chisq_independence(table, correct: bool = True, level: float = 0.95) -> TestResult:
-    """Pearson chi-square test of independence of a contingency ``table`` (rows x columns)."""
+def chisq_independence(table, correct: bool = True, level: float = 0.95,
+                       cramers_v_from: str = "uncorrected") -> TestResult:
+    """Pearson chi-square test of independence of a contingency ``table`` (rows x columns). Cramér's V from
+    the uncorrected statistic (``cramers_v_from="uncorrected"``) or from the test's (``"test"``)."""
     t = np.asarray(table, dtype=float)
     t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
     chi, pval, df, _ = stats.chi2_contingency(t, correction=correct)
@@ -58,7 +60,10 @@ def chisq_independence(table, correct: bool = True, level: float = 0.95) -> Test
     m = min(t.shape) - 1
     # Cramér's V and its CI from the uncorrected statistic, as effectsize::cramers_v: Yates' correction
     # belongs to the 2 x 2 test's p value, not to the effect size (corrected, a 2 x 2 V can be 0 for a real effect)
-    chi_v = float(chi) if not correct or t.shape != (2, 2) else float(stats.chi2_contingency(t, correction=False)[0])
+    if cramers_v_from not in ("uncorrected", "test"):
+        raise ValueError(f"cramers_v_from must be 'uncorrected' or 'test', not {cramers_v_from!r}")
+    uncorrected = correct and t.shape == (2, 2) and cramers_v_from == "uncorrected"
+    chi_v = float(stats.chi2_contingency(t, correction=False)[0]) if uncorrected else float(chi)
     v = math.sqrt(chi_v / (n * m))
     lo, hi = effects.ncp_interval(chi_v, df, level)
     return TestResult(float(chi), "X-squared", float(df), float(pval), math.nan, 0, "cramers_v", v,
