@@ -33,57 +33,23 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import psutil
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import GIB, measure  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks"
 REALDATA = ROOT.parent / "shared" / "realdata" / "interviewer-creatives" / "transcripts.csv"
 SKIP = {"results", "logs", ".snakemake", ".pytest_cache", "__pycache__", ".git", "processed", "benchmarks", ".test"}
-GIB = 1024**3
 IV = "data/processed/interviews"
 
 
 # ------------------------------------------------------------------ running and measuring
-def tree_rss(proc: psutil.Process) -> int:
-    total = 0
-    for p in [proc] + proc.children(recursive=True):
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
-def measure(cmd: list[str], cwd: Path) -> dict:
-    """Run ``cmd``; return wall seconds and the peak summed RSS of its process tree."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    ps, peak = psutil.Process(proc.pid), [0]
-
-    def sample():
-        while proc.poll() is None:
-            try:
-                peak[0] = max(peak[0], tree_rss(ps))
-            except psutil.Error:
-                pass
-            time.sleep(0.05)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    out, _ = proc.communicate()
-    wall = time.perf_counter() - start
-    thread.join()
-    if proc.returncode != 0:
-        sys.stderr.write(out[-5000:])
-        raise SystemExit(f"benchmark: {' '.join(cmd)} failed in {cwd}")
-    return {"wall_s": wall, "peak_gib": peak[0] / GIB}
-
-
 def snakemake(work: Path, *args: str, cores: int = 4) -> dict:
     """``args``: targets first (--configfile takes every following word as a file)."""
     return measure([sys.executable, "-m", "snakemake", "--cores", str(cores), *args], work)

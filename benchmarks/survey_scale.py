@@ -21,52 +21,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import psutil
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import GIB, measure  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"results", "logs", ".snakemake", ".pytest_cache", "__pycache__", ".git", "processed", "benchmarks"}
-GIB = 1024**3
-
-
-def tree_rss(proc: psutil.Process) -> int:
-    total = 0
-    for p in [proc] + proc.children(recursive=True):
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
 
 
 def run_snakemake(work: Path, targets: list[str]) -> tuple[float, int, int]:
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *targets]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    ps = psutil.Process(proc.pid)
-    peak = [0]
-
-    def sample():
-        while proc.poll() is None:
-            try:
-                peak[0] = max(peak[0], tree_rss(ps))
-            except psutil.Error:
-                pass
-            time.sleep(0.05)
-
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
-    out, _ = proc.communicate()
-    elapsed = time.perf_counter() - start
-    t.join()
-    if proc.returncode != 0:
-        print(out[-4000:])
-        raise SystemExit("snakemake failed")
-    return elapsed, peak[0], proc.returncode
+    r = measure([sys.executable, "-m", "snakemake", "--cores", "2", *targets], work)
+    return r["wall_s"], int(r["peak_gib"] * GIB), 0
 
 
 def in_process(work: Path, export: Path) -> dict:
