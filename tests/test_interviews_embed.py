@@ -360,3 +360,17 @@ def test_a_model_without_a_tokenizer_reports_the_window_as_unknown():
 
     assert token_lengths(StubModel(), ["a b"]) is None
     assert window_report(["s1"], None, 256)["n_truncated"] is None
+
+
+def test_an_empty_segments_table_stops_every_embedding_job(tmp_path, monkeypatch):
+    """No segments at all (every turn dropped) is a message naming the settings, not empty shards."""
+    from upskilling import model as model_mod
+    from upskilling.interviews import steps
+
+    monkeypatch.setattr(model_mod, "load_model", lambda: StubModel())
+    monkeypatch.setattr(model_mod, "model_info", lambda: {"name": "stub", "sha256": SHA})
+    pd.DataFrame(columns=["segment_id", "text", "context"]).to_csv(tmp_path / "segments.csv", index=False)
+    for call in (lambda: steps.embed_shard(tmp_path / "segments.csv", "1-of-2", 32, "", 3, 1, tmp_path / "s.npz"),
+                 lambda: steps.embed(tmp_path / "segments.csv", 32, "", 3, 1, tmp_path / "e.npy", tmp_path / "e.json")):
+        with pytest.raises(InputError, match=r"no segments to embed.*interviews\.segmentation"):
+            call()

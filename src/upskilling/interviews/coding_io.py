@@ -259,12 +259,8 @@ def _result(rows: list[dict], path: Path, fmt: str, kept: list[dict] | None = No
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-def _decode(path: Path) -> str:
-    return read_utf8(path, "re-save the file as CSV UTF-8")
-
-
 def _read_csv_rows(path: Path, allowed: set[str]) -> list[dict]:
-    reader = csv.reader(io.StringIO(_decode(path), newline=""))
+    reader = csv.reader(io.StringIO(read_utf8(path, "re-save the file as CSV UTF-8"), newline=""))
     try:
         header = next(reader)
     except StopIteration:

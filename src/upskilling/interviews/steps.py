@@ -29,11 +29,14 @@ def write_csv(df: pd.DataFrame, path) -> None:
     df.to_csv(_out(path), index=False, lineterminator="\n")
 
 
+def json_text(obj, **kw) -> str:
+    """JSON text; NaN (undefined statistics) becomes null, numpy scalars plain numbers."""
+    return json.dumps(_clean(obj), sort_keys=False, default=_json_default, allow_nan=False, **kw)
+
+
 def write_json(obj, path) -> None:
-    """Write JSON; NaN (undefined statistics) becomes null, numpy scalars plain numbers."""
-    with _out(path).open("w", encoding="utf-8") as fh:
-        json.dump(_clean(obj), fh, indent=2, sort_keys=False, default=_json_default, allow_nan=False)
-        fh.write("\n")
+    """Write :func:`json_text` (indented) to ``path``."""
+    _out(path).write_text(json_text(obj, indent=2) + "\n", encoding="utf-8")
 
 
 def _clean(obj):
@@ -154,19 +157,19 @@ def _embed_rows(segments: pd.DataFrame, segments_csv, model, model_sha256: str, 
     per-text cache. Returns (vectors, context vectors or None, info, context info or None)."""
     from .embed import embed_segments, model_settings
 
+    if with_context and "context" not in segments.columns:
+        raise InputError(f"{segments_csv}: no 'context' column; re-run the segmentation rule")
+    settings = model_settings(model)
     if segments.empty:  # a shard beyond the last segment (more shards than segments)
-        dim = model_settings(model)["dimension"]
-        empty = np.zeros((0, dim), dtype=np.float32)
-        info = {"n": 0, "n_reused": 0, "n_embedded": 0, "cache_hit": True, "dimension": dim,
-                "window": _window(segments, model)}
+        empty = np.zeros((0, settings["dimension"]), dtype=np.float32)
+        info = {"n": 0, "n_reused": 0, "n_embedded": 0, "cache_hit": True, "dimension": settings["dimension"],
+                "window": _window(segments, model, settings["max_seq_length"])}
         return empty, (empty if with_context else None), info, (dict(info) if with_context else None)
     vectors, info = embed_segments(segments["text"].tolist(), model, model_sha256, cache_dir or None,
                                    batch_size=batch_size, cache_keep=cache_keep)
-    info["window"] = _window(segments, model)
+    info["window"] = _window(segments, model, settings["max_seq_length"])
     if not with_context:
         return vectors, None, info, None
-    if "context" not in segments.columns:
-        raise InputError(f"{segments_csv}: no 'context' column; re-run the segmentation rule")
     # the same question precedes several segments: embed each distinct question once
     questions = segments["context"].fillna("").tolist()
     unique = sorted(set(questions))
@@ -177,12 +180,12 @@ def _embed_rows(segments: pd.DataFrame, segments_csv, model, model_sha256: str, 
     return vectors, qvec[[row[q] for q in questions]], info, context_info
 
 
-def _window(segments: pd.DataFrame, model) -> dict:
+def _window(segments: pd.DataFrame, model, max_seq_length: int) -> dict:
     """Segments longer than the model's token window (cut by encode): counted and logged, never silent."""
-    from .embed import model_settings, token_lengths, window_report
+    from .embed import token_lengths, window_report
 
     ids = segments["segment_id"].astype(str).tolist()
-    report = window_report(ids, token_lengths(model, segments["text"].tolist()), model_settings(model)["max_seq_length"])
+    report = window_report(ids, token_lengths(model, segments["text"].tolist()), max_seq_length)
     if report["n_truncated"]:
         log.warning("interviews: %d of %d segments exceed the model's %d-token window (longest %d tokens) and are "
                     "embedded from their first %d tokens; lower interviews.segmentation.window to split them "
@@ -191,26 +194,38 @@ def _window(segments: pd.DataFrame, model) -> dict:
     return report
 
 
+def _embed_job(segments_csv, threads: int, batch_size: int, cache_dir, cache_keep: int, with_context: bool,
+               scatteritem: str | None = None) -> tuple:
+    """One embedding job: the segments (all, or shard ``scatteritem``'s rows), their vectors, context vectors
+    and the job's meta (model, cache counts, context counts, torch threads). An empty segments table stops."""
+    import torch
+
+    from ..model import load_model, model_info
+
+    segments = read_csv(segments_csv, dtype={"text": str, "context": str})
+    if segments.empty:
+        raise InputError(f"{segments_csv}: no segments to embed; check the transcripts and interviews.segmentation")
+    _threads(threads)
+    rows = segments if scatteritem is None else segments.iloc[shard_rows(len(segments), scatteritem)]
+    info_model = model_info()
+    vectors, context, info, context_info = _embed_rows(rows, segments_csv, load_model(), info_model["sha256"],
+                                                       batch_size, cache_dir, cache_keep, with_context)
+    meta = {"model": info_model, **info, "context": context_info, "torch_threads": torch.get_num_threads()}
+    return rows, vectors, context, meta
+
+
 def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: int, out_npy, out_json,
           out_context_npy=None) -> None:
     """Embed the segments and their context questions in one process, reusing the per-segment cache for
     texts already embedded (``cache_keep`` = model/settings stores kept); write embeddings.npy,
     context_embeddings.npy and embeddings.json (with ``n_reused`` / ``n_embedded``). The pipeline does
     the same in shards: :func:`embed_shard` and :func:`embed_gather`."""
-    from ..model import load_model, model_info
-
-    _threads(threads)
-    segments = read_csv(segments_csv, dtype={"text": str, "context": str})
-    info_model = model_info()
-    vectors, context, info, context_info = _embed_rows(segments, segments_csv, load_model(), info_model["sha256"],
-                                                       batch_size, cache_dir, cache_keep, out_context_npy is not None)
+    rows, vectors, context, meta = _embed_job(segments_csv, threads, batch_size, cache_dir, cache_keep,
+                                              out_context_npy is not None)
     np.save(_out(out_npy), vectors)
     if out_context_npy is not None:
         np.save(_out(out_context_npy), context)
-    import torch
-
-    write_json({"model": info_model, **info, "context": context_info, "torch_threads": torch.get_num_threads(),
-                "segment_ids": segments["segment_id"].tolist()}, out_json)
+    write_json({**meta, "segment_ids": rows["segment_id"].tolist()}, out_json)
 
 
 def parse_shard(scatteritem: str) -> tuple[int, int]:
@@ -235,22 +250,12 @@ def embed_shard(segments_csv, scatteritem: str, batch_size: int, cache_dir, cach
                 out_npz) -> None:
     """Embed one shard of the segments (rows :func:`shard_rows`) and their preceding questions with the
     per-text cache; write ``out_npz`` (segment_ids, embeddings, context, info as JSON text)."""
-    from ..model import load_model, model_info
-
-    _threads(threads)
-    segments = read_csv(segments_csv, dtype={"text": str, "context": str})
-    rows = segments.iloc[shard_rows(len(segments), scatteritem)]
-    info_model = model_info()
-    vectors, context, info, context_info = _embed_rows(rows, segments_csv, load_model(), info_model["sha256"],
-                                                       batch_size, cache_dir, cache_keep, True)
-    import torch
-
-    meta = {"shard": scatteritem, "model": info_model, **info, "context": context_info,
-            "torch_threads": torch.get_num_threads()}
+    rows, vectors, context, meta = _embed_job(segments_csv, threads, batch_size, cache_dir, cache_keep, True,
+                                              scatteritem)
     log.info("embedding shard %s: %d segments (%d reused, %d embedded)", scatteritem, len(rows),
-             info["n_reused"], info["n_embedded"])
+             meta["n_reused"], meta["n_embedded"])
     np.savez(_out(out_npz), segment_ids=np.array(rows["segment_id"].tolist(), dtype=str), embeddings=vectors,
-             context=context, info=np.array(json.dumps(_clean(meta), default=_json_default)))
+             context=context, info=np.array(json_text({"shard": scatteritem, **meta})))
 
 
 def _gather_windows(windows: list) -> dict | None:
@@ -268,7 +273,7 @@ def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context
     """Concatenate the embedding shards in order (1-of-n, 2-of-n, ...) into embeddings.npy,
     context_embeddings.npy and embeddings.json (totals over the shards, and each shard's counts and
     times under ``shards``). Stops if the shards do not cover the segments in order."""
-    segments = read_csv(segments_csv, dtype={"text": str})
+    segments = read_csv(segments_csv, usecols=["segment_id"])  # the ids are all the gather checks
     parts = []
     for path in shard_files:
         with np.load(path, allow_pickle=False) as z:
