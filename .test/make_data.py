@@ -47,7 +47,6 @@ PLANTED = {
     "docx_phone": "(555) 014-2233",
     "docx_handle": "@tamsin.averill",
 }
-LISTED = ("name", "vtt_name", "docx_name")  # added to the redaction list (the others are found by pattern)
 
 
 def _write_csv(path: Path, rows) -> None:

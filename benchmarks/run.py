@@ -435,9 +435,6 @@ def main(argv=None) -> int:
         res["projection"] = projection(res)
         (OUT / "out").mkdir(exist_ok=True)  # saved after each corpus: an interrupted run can still be rendered
         (OUT / "out" / "results.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
-    res["projection"] = projection(res)
-    (OUT / "out").mkdir(exist_ok=True)
-    (OUT / "out" / "results.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
     if only == {"default", "survey", "interviews"}:
         (OUT / "results.md").write_text(render(res), encoding="utf-8")
     shutil.rmtree(base, ignore_errors=True)

@@ -1,6 +1,8 @@
 # Shared set-up: validate the config (and the codebook, analysis plan and themes it points to)
 # before any job runs, and the helpers that list each stage's outputs.
 from upskilling.config import validate_config
+# dict params with sorted keys: a --configfile / --config merge order alone must not re-run a rule
+from upskilling.config import sorted_keys as _sorted_keys
 from snakemake.exceptions import WorkflowError
 import math as _math
 import os as _os
@@ -73,9 +75,7 @@ def all_targets():
 def _survey_settings(*sections):
     """Params function: only the sections of the wave's survey settings (SURVEY_SETTINGS) that a rule
     reads, so a change to another section (say `tables`) does not re-run it."""
-    from upskilling.integrate.settings import sorted_keys
-
-    return lambda wc: sorted_keys({k: SURVEY_SETTINGS[wc.wave][k] for k in sections})
+    return lambda wc: _sorted_keys({k: SURVEY_SETTINGS[wc.wave][k] for k in sections})
 
 
 # --- interviews (rules/interviews.smk) ---

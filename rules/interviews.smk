@@ -7,8 +7,6 @@
 # The embedding rule depends only on the segments and the embedding settings: a change to the topic
 # parameters re-runs the topic rule (stability included) and what reads topics, never the embedding.
 from upskilling.interviews.topics import derive_seed as _derive_seed
-# dict params with sorted keys: a --configfile merge order alone must not re-run a rule
-from upskilling.integrate.settings import sorted_keys as _sorted_keys
 
 # Validated, with every default filled, by validate_config in rules/common.smk.
 INTERVIEWS = config["interviews"]

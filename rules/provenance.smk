@@ -10,7 +10,6 @@
 # or REFI-QDA job follows provenance). The report's own params are narrowed like the others'.
 # The config's keys are sorted (as in provenance.json): the order in which --configfile / --config were
 # merged over config.yaml is no change.
-from upskilling.integrate.settings import sorted_keys as _sorted_keys
 
 
 rule provenance:

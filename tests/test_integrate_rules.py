@@ -3,24 +3,18 @@
 report with a caption for every figure and table, and a failing notebook fails its rule."""
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "integrate"))
-import support  # noqa: E402
-
-from conftest import SMALL  # noqa: E402
+from conftest import ROOT, SMALL, run_small
 
 pytestmark = pytest.mark.slow  # runs Snakemake
 
 
-def snakemake(root: Path, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "snakemake", "--directory", SMALL, *args], cwd=root,
-                          capture_output=True, text=True, timeout=900)
+def snakemake(root, *args, cores: int = 2):
+    """The small configuration in the copy at ``root``; the caller checks the exit code."""
+    return run_small(root, *args, check=False, cores=cores)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +49,7 @@ def test_snakemake_report_has_a_caption_for_every_figure_and_table(run):
     res = snakemake(run, "--report", "results/workflow-report.html")
     assert res.returncode == 0, res.stderr[-3000:]
     html = (run / SMALL / "results/workflow-report.html").read_text(encoding="utf-8", errors="replace")
-    for caption in sorted((support.REPO / "report/captions").glob("integrate_*.rst")):
+    for caption in sorted((ROOT / "report/captions").glob("integrate_*.rst")):
         first_words = " ".join(caption.read_text().split("``")[0].split()[:4])  # before any RST markup
         assert json.dumps(first_words)[1:-1] in html, caption.name
     for name in ("claims.csv", "claims_participants.csv", "report.html", "joint_display.png"):
@@ -68,7 +62,7 @@ def test_a_failing_notebook_fails_its_rule(run):
     text = source.read_text()
     source.write_text(text + "\n# %%\nraise RuntimeError('reviewer cell broke')\n")
     try:
-        res = snakemake(run, "--cores", "1", "results/notebooks/integration.ipynb")
+        res = snakemake(run, "results/notebooks/integration.ipynb", cores=1)
         assert res.returncode != 0
         assert "reviewer cell broke" in (run / SMALL / "logs/integrate/notebook_integration.log").read_text()
         assert not (run / SMALL / "results/notebooks/integration.ipynb").exists()

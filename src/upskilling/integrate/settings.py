@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from ..config import validate
+from ..config import sorted_keys, validate
 from ..errors import InputError
 
 SOURCE = "config/config.yaml (section 'integration')"
@@ -51,17 +51,7 @@ def narrow(config: dict, reads) -> dict:
     out: dict = {}
     for path in reads:
         _merge(out, _pick(full, path.split("."), path))
-    return out
-
-
-def sorted_keys(value):
-    """``value`` with every mapping's keys sorted (lists keep their order): a rule's params that do not
-    depend on the order in which config files and command-line overrides were merged."""
-    if isinstance(value, dict):
-        return {k: sorted_keys(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [sorted_keys(v) for v in value]
-    return value
+    return sorted_keys(out)
 
 
 def _pick(source, parts: list[str], path: str) -> dict:
@@ -69,7 +59,7 @@ def _pick(source, parts: list[str], path: str) -> dict:
     if not isinstance(source, dict):
         raise TypeError(f"cannot narrow the config to {path!r}: {head!r} is not under a mapping")
     keys = sorted(source) if head == "*" else ([head] if head in source else [])
-    return {k: (_pick(source[k], rest, path) if rest else sorted_keys(copy.deepcopy(source[k]))) for k in keys}
+    return {k: (_pick(source[k], rest, path) if rest else copy.deepcopy(source[k])) for k in keys}
 
 
 def _merge(into: dict, other: dict) -> None:
@@ -78,5 +68,3 @@ def _merge(into: dict, other: dict) -> None:
             _merge(into[k], v)
         else:
             into[k] = v
-    for k in sorted(into):  # keep the keys sorted after merging
-        into[k] = into.pop(k)
