@@ -2,6 +2,7 @@
 one measuring helper of the benchmarks (run.py, survey_scale.py)."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -46,3 +47,12 @@ def measure(cmd: list[str], cwd: Path) -> dict:
         sys.stderr.write(out[-5000:])
         raise SystemExit(f"benchmark: {' '.join(cmd)} failed in {cwd}")
     return {"wall_s": wall, "peak_gib": peak[0] / GIB}
+
+
+def copy_checkout(root: Path, dest: Path, skip: set[str]) -> Path:
+    """Copy the checkout at ``root`` to ``dest`` without the names in ``skip``, egg-info and any virtual
+    environment inside it (a `.venv` beside the sources would cost gigabytes per copy)."""
+    shutil.copytree(root, dest, ignore=lambda d, names: [
+        n for n in names if n in skip or n.endswith(".egg-info") or (Path(d, n) / "pyvenv.cfg").is_file()])
+    (dest / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    return dest

@@ -40,7 +40,7 @@ import psutil
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import GIB, measure  # noqa: E402
+from measure import GIB, copy_checkout, measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks"
@@ -57,8 +57,7 @@ def snakemake(work: Path, *args: str, cores: int = 4) -> dict:
 
 def scratch_copy(base: Path, name: str) -> Path:
     work = base / name
-    shutil.copytree(ROOT, work, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")])
-    (work / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    copy_checkout(ROOT, work, SKIP)
     return work
 
 

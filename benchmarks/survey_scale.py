@@ -28,7 +28,7 @@ import psutil
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import GIB, measure  # noqa: E402
+from measure import GIB, copy_checkout, measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"results", "logs", ".snakemake", ".pytest_cache", "__pycache__", ".git", "processed", "benchmarks"}
@@ -72,8 +72,7 @@ def main(n: int = 100_000) -> dict:
 
     scratch = Path(tempfile.mkdtemp(prefix="survey_bench_"))
     work = scratch / "repo"
-    shutil.copytree(ROOT, work, ignore=lambda d, names: [x for x in names if x in SKIP or x.endswith(".egg-info")])
-    (work / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    copy_checkout(ROOT, work, SKIP)
     cb = load_codebook(work / "config" / "codebook.yaml")
     export = work / "data" / "raw" / "survey" / "bench" / "export.csv"
     export.parent.mkdir(parents=True)

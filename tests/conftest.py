@@ -25,9 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 GENERATED = {"results", "logs", ".snakemake", ".pytest_cache", "__pycache__", ".git", "processed"}
 
 
+def _not_copied(folder: str, names: list[str]) -> list[str]:
+    """Generated outputs, egg-info and any virtual environment inside the checkout (a `.venv` beside the
+    sources is common; copied into every test run it would cost gigabytes per copy)."""
+    return [n for n in names if n in GENERATED or n.endswith(".egg-info")
+            or (Path(folder, n) / "pyvenv.cfg").is_file()]
+
+
 def copy_repo(dest: Path) -> Path:
-    """Copy the checkout (sources, config and raw data, no generated outputs) to ``dest``."""
-    shutil.copytree(ROOT, dest, ignore=lambda d, names: [n for n in names if n in GENERATED or n.endswith(".egg-info")])
+    """Copy the checkout (sources, config and raw data, no generated outputs or virtualenvs) to ``dest``."""
+    shutil.copytree(ROOT, dest, ignore=_not_copied)
     (dest / "data" / "processed").mkdir(parents=True, exist_ok=True)
     return dest
 

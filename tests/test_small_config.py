@@ -45,3 +45,16 @@ def test_two_runs_give_the_same_tables(small_run, tmp_path):
     run_small(again, *targets)
     for t in targets:
         assert (again / SMALL / t).read_bytes() == (small_run / SMALL / t).read_bytes(), t
+
+
+def test_a_virtualenv_inside_the_checkout_is_not_copied_into_test_runs(tmp_path):
+    """`python -m venv .venv` beside the sources is common; every end-to-end copy would carry it."""
+    from conftest import _not_copied
+
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "env2").mkdir()
+    (tmp_path / "env2" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "config").mkdir()
+    assert sorted(_not_copied(str(tmp_path), [".venv", "env2", "config", "results", "x.egg-info"])) == \
+        [".venv", "env2", "results", "x.egg-info"]
