@@ -13,6 +13,7 @@ include: "rules/common.smk"
 include: "rules/survey.smk"
 include: "rules/interviews.smk"
 include: "rules/integrate.smk"
+include: "rules/reports.smk"
 include: "rules/provenance.smk"
 
 

@@ -62,6 +62,7 @@ def all_targets():
         survey_targets()
         + interviews_targets()
         + integration_targets()
+        + report_targets()
         + ["results/provenance.json"]
     )
 
@@ -135,6 +136,20 @@ def integration_targets():
         + [f"results/notebooks/{n}.ipynb" for n in NOTEBOOKS]
         + [f"{_INTERVIEWS}/codebook.qdc", f"{_INTERVIEWS}/project.qdpx"]
     )
+
+
+# --- per-wave reports (rules/reports.smk) ---
+
+
+def report_targets():
+    """One findings report per survey wave."""
+    return [f"results/reports/{w}.html" for w in WAVES]
+
+
+def wave_is_synthetic(wave):
+    """A wave with a planted-truth file or `data_origin: synthetic` gets the synthetic-data banner."""
+    spec = config["waves"][wave]
+    return bool(spec.get("truth")) or spec.get("data_origin") == "synthetic"
 
 
 def _notebook_parameters(wildcards):

@@ -8,9 +8,10 @@
 # a figure setting redraws that figure only (and the report that embeds it). The one rule that gets the
 # whole config is provenance (rules/provenance.smk); see there why the report follows it.
 from upskilling.integrate import claims as _integration_claims
-from upskilling.integrate import qdpx as _integration_qdpx
 from upskilling.integrate import report as _integration_report
-from upskilling.integrate.figures import FIGURES as INTEGRATION_FIGURES
+from upskilling.config import read_yaml as _read_yaml
+from upskilling.integrate.figures import FIGURES as _ALL_FIGURES
+from upskilling.integrate.figures import plan as _figure_plan
 from upskilling.integrate.figures import reads as _figure_reads
 from upskilling.integrate.settings import narrow as _narrow
 from upskilling.integrate.settings import settings as _integration_settings
@@ -21,6 +22,9 @@ INTEGRATION_WAVE = _integration_wave(config)
 _SURVEY_DIR = f"results/survey/{INTEGRATION_WAVE}"
 _SCORED = f"data/processed/survey/{INTEGRATION_WAVE}/scored.csv"
 _CODEBOOK = wave_spec(INTEGRATION_WAVE)["codebook"]
+# The figures the integration wave's codebook allows (a wave without survival / growth gets no paired
+# figure); the report names each skipped figure and why.
+INTEGRATION_FIGURES, SKIPPED_FIGURES = _figure_plan(_read_yaml(_CODEBOOK), config, _CODEBOOK)
 _INTERVIEWS = "results/interviews"
 NOTEBOOKS = ["survey", "interviews", "integration"]
 
@@ -32,6 +36,7 @@ _INTEGRATION_FILES = {
     "hypotheses": f"{_SURVEY_DIR}/hypotheses.csv",
     "scored": _SCORED,
     "codebook": _CODEBOOK,
+    "analysis": wave_spec(INTEGRATION_WAVE)["analysis"],
     "themes": config["themes"],
     "segments": f"{_INTERVIEWS}/segments.csv",
     "topics": f"{_INTERVIEWS}/topics.csv",
@@ -48,7 +53,8 @@ _INTEGRATION_FILES = {
 
 rule integrate_claims:
     input:
-        **_files("hypotheses", "themes", "theme_prevalence", "coding_seeds", "quotes", "scored", "codebook"),
+        **_files("hypotheses", "analysis", "themes", "theme_prevalence", "coding_seeds", "quotes", "scored",
+                 "codebook"),
         **({"roster": INTEGRATION["roster"]} if INTEGRATION["roster"] else {}),
     output:
         csv=report("results/claims.csv", caption="../report/captions/integrate_claims.rst",
@@ -73,7 +79,7 @@ for _figure in INTEGRATION_FIGURES:
         name:
             f"integrate_figure_{_figure}"
         input:
-            **_files(*INTEGRATION_FIGURES[_figure]),
+            **_files(*_ALL_FIGURES[_figure]),
         output:
             png=report(f"results/figures/{_figure}.png",
                        caption=f"../report/captions/integrate_{_figure}.rst",
@@ -96,14 +102,16 @@ for _figure in INTEGRATION_FIGURES:
 rule integrate_report:
     input:
         **_files("flow", "reliability", "descriptives", "hypotheses", "claims", "claims_participants",
-                 "theme_prevalence", "topics", "validation", "segments", "provenance", "themes", "codebook"),
-        figures=expand("results/figures/{name}.png", name=list(INTEGRATION_FIGURES)),
+                 "theme_prevalence", "topics", "validation", "segments", "provenance", "themes", "codebook",
+                 "analysis"),
+        figures=expand("results/figures/{name}.png", name=INTEGRATION_FIGURES),
     output:
         report("results/report.html", caption="../report/captions/integrate_report.rst",
                category="Integration", subcategory="Findings report"),
     params:
         wave=INTEGRATION_WAVE,
-        figure_names=list(INTEGRATION_FIGURES),
+        figure_names=INTEGRATION_FIGURES,
+        skipped_figures=SKIPPED_FIGURES,
         settings=_narrow(config, _integration_report.READS),
     log:
         "logs/integrate/report.log",
@@ -158,12 +166,10 @@ rule integrate_notebook:
 
 rule integrate_qdpx:
     input:
-        **_files("segments", "turns", "themes"),
+        **_files("segments", "turns", "themes", "analysis"),
     output:
         qdc=f"{_INTERVIEWS}/codebook.qdc",
         qdpx=f"{_INTERVIEWS}/project.qdpx",
-    params:
-        settings=_narrow(config, _integration_qdpx.READS),
     log:
         "logs/integrate/qdpx.log",
     conda:

@@ -4,5 +4,5 @@ from upskilling.integrate import qdpx
 
 log = logs.setup(snakemake, "integrate")
 counts = qdpx.write(snakemake.input.segments, snakemake.input.turns, snakemake.input.themes,
-                    snakemake.output.qdc, snakemake.output.qdpx, snakemake.params.settings)
+                    snakemake.output.qdc, snakemake.output.qdpx, snakemake.input.analysis)
 log.info("REFI-QDA export: %(codes)d codes, %(sources)d sources, %(selections)d coded segments", counts)

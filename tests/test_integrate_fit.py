@@ -97,7 +97,9 @@ def test_settings_fill_every_default_and_reject_typos():
     st = settings({"waves": {"w": {"survey": "x"}}})
     assert st["caveats"]["min_alpha"] == 0.70 and st["caveats"]["min_kappa"] == 0.60
     assert st["prevalence"]["min_share"] == 0.05
-    assert set(st["claims"]) == {"C1", "C2", "C3", "C4", "C5"}
+    assert "claims" not in st  # the claims in words live in the analysis plan, not here
+    with pytest.raises(InputError, match=r"key 'claims' is not allowed"):
+        settings({"integration": {"claims": {"C1": {"title": "x"}}}})
     with pytest.raises(InputError, match=r"key 'min_alpah' is not allowed under 'caveats'"):
         settings({"integration": {"caveats": {"min_alpah": 0.7}}})
     with pytest.raises(InputError, match=r"fit.supported.supports.*'agreement'"):

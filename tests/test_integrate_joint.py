@@ -188,8 +188,9 @@ def test_without_coding_seeds_the_robustness_columns_are_empty(project):
     from upskilling.integrate import claims as claims_mod
 
     p = support.paths(project)
-    keys = ("hypotheses", "themes", "theme_prevalence", "quotes", "scored", "codebook", "roster")
-    table, _ = claims_mod.build({k: p[k] for k in keys}, support.config(project))
+    keys = ("hypotheses", "themes", "theme_prevalence", "quotes", "scored", "codebook", "analysis", "roster")
+    table, _, unplanned = claims_mod.build({k: p[k] for k in keys}, support.config(project))
+    assert unplanned == {}  # every theme of themes.yaml names a claim of the plan
     assert (table["n_seeds"] == 0).all() and (table["fit_over_seeds"] == "").all()
     assert table["fit_agreement_seeds"].isna().all()
     assert joint.k_of_n(table.iloc[0].to_dict()) == ""

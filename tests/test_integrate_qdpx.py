@@ -26,7 +26,7 @@ def exported(tmp_path):
     p = support.paths(root)
     out = root / "results/interviews"
     counts = qdpx.write(p["segments"], p["turns"], p["themes"], out / "codebook.qdc", out / "project.qdpx",
-                        support.config(root))
+                        p["analysis"])
     return root, out / "codebook.qdc", out / "project.qdpx", counts
 
 
@@ -108,7 +108,7 @@ def test_zip_layout_and_determinism(exported, tmp_path):
     assert names[0] == "project.qde"
     assert all(n == "project.qde" or (n.startswith("sources/") and n.endswith(".txt")) for n in names)
     p = support.paths(root)
-    qdpx.write(p["segments"], p["turns"], p["themes"], tmp_path / "b.qdc", tmp_path / "b.qdpx", support.config(root))
+    qdpx.write(p["segments"], p["turns"], p["themes"], tmp_path / "b.qdc", tmp_path / "b.qdpx", p["analysis"])
     assert (tmp_path / "b.qdpx").read_bytes() == path.read_bytes()
     assert (tmp_path / "b.qdc").read_bytes() == qdc.read_bytes()
 
@@ -121,7 +121,7 @@ def test_segment_not_in_its_turn_is_named(exported, tmp_path):
     seg.to_csv(p["segments"], index=False)
     with pytest.raises(InputError, match=rf"segment {seg.loc[3, 'segment_id']}: its text is not at characters"):
         qdpx.write(p["segments"], p["turns"], p["themes"], tmp_path / "x.qdc", tmp_path / "x.qdpx",
-                   support.config(root))
+                   p["analysis"])
 
 
 def test_unknown_theme_is_named(exported, tmp_path):
@@ -132,4 +132,4 @@ def test_unknown_theme_is_named(exported, tmp_path):
     seg.to_csv(p["segments"], index=False)
     with pytest.raises(InputError, match=r"theme\(s\) \['astrology'\] are not in themes.yaml"):
         qdpx.write(p["segments"], p["turns"], p["themes"], tmp_path / "x.qdc", tmp_path / "x.qdpx",
-                   support.config(root))
+                   p["analysis"])

@@ -38,13 +38,13 @@ def _config() -> dict:
 # ------------------------------------------------------------------------------ narrow (fast)
 def test_narrow_keeps_only_the_named_settings_with_defaults_filled():
     cfg = _config()
-    got = narrow(cfg, ["seed", "integration.figures.dpi", "integration.claims.*.title", "integration.caveats"])
+    got = narrow(cfg, ["seed", "integration.figures.dpi", "integration.prevalence.min_share", "integration.caveats"])
     assert set(got) == {"seed", "integration"}
-    assert set(got["integration"]) == {"figures", "claims", "caveats"}
+    assert set(got["integration"]) == {"figures", "prevalence", "caveats"}
     assert got["integration"]["figures"] == {"dpi": 150}  # a schema default (not in config.yaml)
-    assert all(set(c) == {"title"} for c in got["integration"]["claims"].values())
+    assert got["integration"]["prevalence"] == {"min_share": cfg["integration"]["prevalence"]["min_share"]}
     assert got["integration"]["caveats"]["min_alpha"] == cfg["integration"]["caveats"]["min_alpha"]
-    assert narrow(got, ["seed", "integration.figures.dpi", "integration.claims.*.title",
+    assert narrow(got, ["seed", "integration.figures.dpi", "integration.prevalence.min_share",
                         "integration.caveats"]) == got  # narrowing twice: the same dict
     assert "interviews" not in got and "survey" not in got
 
@@ -62,10 +62,11 @@ def test_a_function_reads_only_its_declared_settings():
     """Given its narrowed settings, a reader finds every key it uses; a key not in its READS is a KeyError
     (so a new setting read but not declared fails in the unit tests instead of being silently ignored)."""
     cfg = _config()
-    st = narrow(cfg, qdpx.READS)["integration"]
-    assert {k: v["title"] for k, v in st["claims"].items()}
+    st = narrow(cfg, claims.READS)["integration"]
+    assert st["prevalence"]["min_share"] == cfg["integration"]["prevalence"]["min_share"]
     with pytest.raises(KeyError):
-        st["claims"]["C1"]["figures"]
+        st["caveats"]
+    assert narrow(cfg, qdpx.READS) == {}  # the REFI-QDA export reads no setting (claim titles: the plan)
     assert "keywords_per_topic" not in narrow(cfg, reads("barrier_scales"))["integration"]["figures"]
 
 

@@ -6,20 +6,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..logs import get_logger
+from ..survey.plan import claim_specs
 from . import inputs as io
 from . import joint
 from .codebook import Codebook
 from .settings import narrow
 
+log = get_logger("integrate")
+
 #: The settings the joint display reads (dotted paths into the config, see
 #: :func:`upskilling.integrate.settings.narrow`); rule integrate_claims gets only these as params.
-READS = ["integration.claims.*.title", "integration.claims.*.constructs", "integration.contrasts",
-         "integration.fit", "integration.prevalence", "integration.quotes_per_claim"]
+READS = ["integration.contrasts", "integration.fit", "integration.prevalence", "integration.quotes_per_claim"]
 
 
 def load(paths: dict, config: dict) -> dict:
-    """Read everything the joint display needs. ``paths`` keys: hypotheses, themes, theme_prevalence,
-    quotes, scored, codebook and optionally roster and coding_seeds (without it the joint display has
+    """Read everything the joint display needs. ``paths`` keys: hypotheses, analysis (the wave's plan:
+    the claims in words), themes, theme_prevalence, quotes, scored, codebook and optionally roster and coding_seeds (without it the joint display has
     no robustness over seeds). ``config``: the whole config or its part ``narrow(config, READS)``."""
     st = narrow(config, READS)["integration"]
     roster = None
@@ -39,6 +42,7 @@ def load(paths: dict, config: dict) -> dict:
         "roster": roster,
         "coding_seeds": seeds,
         "codebook": cb,
+        "claims": claim_specs(paths["analysis"]),
     }
 
 
@@ -49,16 +53,21 @@ def build(paths: dict, config: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     linked = joint.link_interviewees(d["roster"], d["scored"], d["prevalence"], list(cb.constructs),
                                      [*d["themes"]["theme"], "other"])
     claims = joint.build_claims(d["hypotheses"], d["themes"], d["prevalence"], d["quotes"], linked,
-                                d["settings"], cb.construct_labels(), coding_seeds=d["coding_seeds"])
-    return claims, linked
+                                d["settings"], cb.construct_labels(), coding_seeds=d["coding_seeds"],
+                                claims=d["claims"])
+    unplanned = joint.unplanned_themes(d["themes"], list(d["claims"]))
+    for claim, themes in unplanned.items():
+        log.warning("joint display: themes %s name claim %s, which is not in %s; they bear on no claim",
+                    themes, claim, paths["analysis"])
+    return claims, linked, unplanned
 
 
 def write(paths: dict, out_csv: str, out_md: str, out_participants: str, config: dict) -> pd.DataFrame:
     """Write claims.csv, claims.md and claims_participants.csv; return the claims table."""
-    claims, linked = build(paths, config)
+    claims, linked, unplanned = build(paths, config)
     for p in (out_csv, out_md, out_participants):
         Path(p).parent.mkdir(parents=True, exist_ok=True)
     claims.to_csv(out_csv, index=False)
     linked.to_csv(out_participants, index=False, float_format="%.4g")
-    Path(out_md).write_text(joint.to_markdown(claims, linked), encoding="utf-8")
+    Path(out_md).write_text(joint.to_markdown(claims, linked, unplanned), encoding="utf-8")
     return claims

@@ -13,6 +13,12 @@ import pandas as pd
 from ..errors import InputError
 
 DIRECTIONS = ("supports", "partial", "absent", "opposes")
+#: Direction of a claim that no theme of themes.yaml bears on: the interviews say nothing about it, and
+#: its fit is SURVEY_ONLY (not a discordance: there is no second strand to disagree).
+NO_THEMES = "no themes"
+SURVEY_ONLY = "survey only"
+#: Fit of a claim whose survey test could not be computed (degenerate data).
+NOT_COMPUTABLE = "not computable"
 FIT_ROW = {"supported": "supported", "not supported": "not_supported", "contradicted": "contradicted"}
 
 
@@ -72,7 +78,8 @@ def qualitative_direction(claim: str, claim_themes: list[str], summary: pd.DataF
       exceeds the counter-theme's by at least ``min_difference``);
     - ``partial``: at least one required theme is prevalent, or every contrast holds although its
       theme falls short of the prevalence thresholds;
-    - ``absent``: no required theme is prevalent and no contrast holds.
+    - ``absent``: no required theme is prevalent and no contrast holds;
+    - :data:`NO_THEMES`: no theme of themes.yaml names this claim (e.g. a claim of another study's plan).
     """
     mine = [c for c in contrasts if c["claim"] == claim]
     counter = {c["over"] for c in mine}
@@ -82,8 +89,10 @@ def qualitative_direction(claim: str, claim_themes: list[str], summary: pd.DataF
             if c[key] not in set(summary["theme"]):
                 raise InputError(f"config/config.yaml: integration.contrasts: theme {c[key]!r} of claim "
                                  f"{claim} is not a theme in themes.yaml; fix the theme id")
+    if not claim_themes:
+        return NO_THEMES, "no theme in themes.yaml names this claim; the claim rests on the survey alone"
     if not required:
-        return "absent", "no theme in themes.yaml bears on this claim"
+        return "absent", "every theme of this claim is a counter-theme of a contrast"
     share = summary.set_index("theme")["share"]
     is_prev = prevalent(summary, rules)
     margin = rules["min_difference"]
@@ -111,7 +120,12 @@ def qualitative_direction(claim: str, claim_themes: list[str], summary: pd.DataF
 
 
 def fit(verdict: str, direction: str, matrix: dict) -> str:
-    """Fit of the strands from the fit matrix: ``matrix[verdict row][direction]``."""
+    """Fit of the strands from the fit matrix: ``matrix[verdict row][direction]``; :data:`SURVEY_ONLY`
+    for a claim without themes, :data:`NOT_COMPUTABLE` when the survey test could not be computed."""
+    if direction == NO_THEMES:
+        return SURVEY_ONLY
+    if verdict == NOT_COMPUTABLE:
+        return NOT_COMPUTABLE
     if verdict not in FIT_ROW:
         raise InputError(f"hypotheses.csv: verdict {verdict!r}; use one of {list(FIT_ROW)}")
     if direction not in DIRECTIONS:

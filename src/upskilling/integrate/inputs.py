@@ -34,7 +34,7 @@ COLUMNS = {
     "scored": ["respondent_id"],
 }
 
-VERDICTS = ("supported", "not supported", "contradicted")
+VERDICTS = ("supported", "not supported", "contradicted", "not computable")
 _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n", ""}
 

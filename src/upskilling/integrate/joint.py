@@ -20,7 +20,7 @@ from . import fmt
 
 #: Columns of results/claims.csv, in order.
 CLAIM_COLUMNS = [
-    "claim", "title",
+    "claim", "title", "statement", "headline",
     # survey strand (the claim's primary test)
     "hypothesis", "test", "variables", "statistic", "df", "effect_size_name", "effect_size", "ci_low",
     "ci_high", "p", "p_adjusted", "correction", "n", "verdict", "parts",
@@ -186,18 +186,23 @@ def k_of_n(row: dict) -> str:
 def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.DataFrame,
                  quotes: pd.DataFrame, linked: pd.DataFrame, settings: dict,
                  construct_labels: dict[str, str] | None = None,
-                 coding_seeds: pd.DataFrame | None = None) -> pd.DataFrame:
+                 coding_seeds: pd.DataFrame | None = None, claims: dict | None = None) -> pd.DataFrame:
     """The joint display: one row per claim (columns :data:`CLAIM_COLUMNS`).
 
-    Claims are those in ``settings['claims']`` plus any claim with a row in hypotheses.csv or a
-    theme in themes.yaml, sorted by id. Every claim needs exactly one primary row in hypotheses.csv.
+    Claims are those of the analysis plan, ``claims`` (:func:`upskilling.survey.plan.claim_specs`: title,
+    statement, headline, constructs), in the plan's order; without ``claims``, every claim with a row in
+    hypotheses.csv, sorted by id. Every claim needs exactly one primary row in hypotheses.csv. A theme
+    whose claim is not in the plan (themes.yaml written for another study or wave) bears on no claim
+    here: :func:`unplanned_themes` lists them, and claims.md and the report say so.
     With ``coding_seeds`` (coding_seeds.csv: ``seed`` plus the columns of theme_prevalence.csv), the
     direction and the fit are recomputed per seed with the same rules (:func:`over_seeds`); without
     it the robustness columns are empty and ``n_seeds`` is 0.
     """
     construct_labels = construct_labels or {}
-    claims_cfg = settings["claims"]
-    ids = sorted(set(claims_cfg) | set(hypotheses["claim"].dropna()) | set(themes["claim"].dropna()))
+    claims_cfg = claims if claims is not None else {
+        c: {"title": c, "statement": "", "headline": None, "constructs": []}
+        for c in sorted(set(hypotheses["claim"].dropna()))}
+    ids = list(claims_cfg)
     primary = primary_rows(hypotheses, ids)
     summary = fitrules.theme_summary(prevalence, list(themes["theme"]))
     per_seed = seed_summaries(coding_seeds, list(themes["theme"]))
@@ -205,7 +210,7 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
     people = prevalence["participant_id"].nunique()
     rows = []
     for claim in ids:
-        cfg = claims_cfg.get(claim, {"title": claim, "constructs": [], "figures": []})
+        cfg = claims_cfg[claim]
         claim_themes = list(themes.loc[themes["claim"] == claim, "theme"])
         direction, reason = fitrules.qualitative_direction(
             claim, claim_themes, summary, settings["contrasts"], settings["prevalence"])
@@ -217,7 +222,8 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
         n_linked, linked_scores = _linked_summary(linked, cfg.get("constructs", []), construct_labels)
         fit = fitrules.fit(p["verdict"], direction, settings["fit"])
         row = {
-            "claim": claim, "title": cfg["title"],
+            "claim": claim, "title": cfg["title"], "statement": cfg.get("statement") or "",
+            "headline": cfg.get("headline") or p["hypothesis"],
             "hypothesis": p["hypothesis"], "test": p["test"], "variables": p["variables"],
             "statistic": _num(p["statistic"]), "df": _num(p["df"]),
             "effect_size_name": p["effect_size_name"], "effect_size": _num(p["effect_size"]),
@@ -246,6 +252,16 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
+def unplanned_themes(themes: pd.DataFrame, claims: list[str]) -> dict[str, list[str]]:
+    """``{claim: [theme, ...]}`` of the themes in themes.yaml whose claim is not one of ``claims`` (the
+    analysis plan's): they are coded and counted, but bear on no claim of this plan."""
+    out: dict[str, list[str]] = {}
+    for t, c in zip(themes["theme"], themes["claim"]):
+        if isinstance(c, str) and c and c not in claims:
+            out.setdefault(c, []).append(t)
+    return out
+
+
 def _md_cell(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
@@ -254,8 +270,9 @@ def _md_cell(v) -> str:
     return str(v).replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(claims: pd.DataFrame, linked: pd.DataFrame) -> str:
-    """The joint display as Markdown: a summary table, the quotes per claim, and the interviewees."""
+def to_markdown(claims: pd.DataFrame, linked: pd.DataFrame, unplanned: dict | None = None) -> str:
+    """The joint display as Markdown: a summary table, the quotes per claim, and the interviewees;
+    ``unplanned`` (:func:`unplanned_themes`) is listed under the table."""
     lines = ["# Joint display: survey and interview evidence per claim", "",
              "| claim | survey test | estimate [95% CI] | p (adj.) | n | verdict | themes (share of segments) "
              "| participants | interviews | fit | same fit in seeds |",
@@ -265,6 +282,9 @@ def to_markdown(claims: pd.DataFrame, linked: pd.DataFrame) -> str:
         lines.append("| " + " | ".join(_md_cell(x) for x in [
             f"{r['claim']}: {r['title']}", fmt.test_label(r), est, fmt.pvalue(r["p_adjusted"]), r["n"], r["verdict"],
             r["theme_shares"], r["theme_participants"], r["qual_direction"], r["fit"], k_of_n(r)]) + " |")
+    for claim, ts in sorted((unplanned or {}).items()):
+        lines += ["", f"Themes {', '.join(ts)} name claim {claim}, which is not in this wave's analysis plan: "
+                  "they are coded and counted but bear on no claim here."]
     lines += ["", "## Robustness over the coding seeds", ""]
     seeded = [r for r in claims.to_dict("records") if k_of_n(r)]
     if seeded:

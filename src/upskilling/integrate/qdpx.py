@@ -32,7 +32,7 @@ _NAMESPACE = uuid.UUID("6f1d2f3e-2b1c-4c55-9a0e-7d0c2e1b5a90")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: The settings the export reads (see :func:`upskilling.integrate.settings.narrow`); rule
 #: integrate_qdpx gets only these as params.
-READS = ["integration.claims.*.title"]
+READS: list[str] = []  # the claim titles come from the analysis plan (an input file)
 
 
 def guid(kind: str, key: str) -> str:
@@ -201,19 +201,21 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def write(segments_path: str, turns_path: str, themes_path: str, qdc: str, qdpx: str, config: dict) -> dict:
+def write(segments_path: str, turns_path: str, themes_path: str, qdc: str, qdpx: str,
+          analysis_path: str | None = None) -> dict:
     """Read the redacted segments and turns and the themes; write the codebook and the project.
 
-    ``config`` is the whole config or its part ``narrow(config, READS)``: the claim titles (the
-    parent codes' names). Returns counts: ``{"codes": n, "sources": n, "selections": n}``.
+    The claim titles (the parent codes' names) come from the analysis plan at ``analysis_path``
+    (:func:`upskilling.survey.plan.claim_specs`; a theme's claim that is not in it is named by its id).
+    Returns counts: ``{"codes": n, "sources": n, "selections": n}``.
     """
+    from ..survey.plan import claim_specs
     from . import inputs as io
-    from .settings import narrow
 
     segments = io.read_table(segments_path, "segments")
     turns = io.read_table(turns_path, "turns")
     themes = io.read_themes(themes_path)
-    titles = {k: v["title"] for k, v in narrow(config, READS)["integration"]["claims"].items()}
+    titles = {k: v["title"] for k, v in claim_specs(analysis_path).items()} if analysis_path else {}
     Path(qdc).parent.mkdir(parents=True, exist_ok=True)
     Path(qdc).write_bytes(codebook_xml(with_other(themes), titles))
     files = project_files(segments, turns, themes, titles, source=str(segments_path))

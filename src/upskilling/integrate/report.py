@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from ..survey.plan import claim_specs
 from . import caveats as caveat_rules
 from . import fmt
 from . import inputs as io
@@ -49,11 +50,9 @@ CAPTIONS = {
 
 #: The settings the report reads (dotted paths into the config, see
 #: :func:`upskilling.integrate.settings.narrow`); rule integrate_report gets only these as params. The
-#: claim titles are not shown from here (claims.csv has them) but the schema requires one beside each
-#: claim's figures; a title change re-runs the report through claims.csv anyway. The config the report
-#: shows is the one recorded in provenance.json.
-READS = ["integration.caveats", "integration.figures.dpi", "integration.claims.*.title",
-         "integration.claims.*.figures"]
+#: claims in words (titles, statements, figures per claim) come from the analysis plan (an input file).
+#: The config the report shows is the one recorded in provenance.json.
+READS = ["integration.caveats", "integration.figures.dpi"]
 
 #: Rows of the side-by-side comparison of the coding modes (metric keys of an agreement summary).
 COMPARE_ROWS = [
@@ -213,12 +212,16 @@ def coding_context(val: dict, segments: pd.DataFrame | None, theme_label: dict[s
     }
 
 
-def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
+def build_context(paths: dict, figures: dict[str, str], config: dict,
+                  skipped: dict[str, str] | None = None) -> dict:
     """Everything the template shows. ``paths`` keys: flow, reliability, descriptives, hypotheses,
-    claims, claims_participants, theme_prevalence, topics, validation, provenance, themes, codebook and
-    optionally segments (to name the human-coded training turns); ``figures`` maps figure name -> PNG path;
+    analysis, claims, claims_participants, theme_prevalence, topics, validation, provenance, themes,
+    codebook and optionally segments (to name the human-coded training turns); ``figures`` maps figure
+    name -> PNG path; ``skipped`` maps a figure not drawn to the reason (shown where it would be);
     ``config`` is the whole config or its part ``narrow(config, READS)`` (the rule's params)."""
     st = narrow(config, READS)["integration"]
+    skipped = dict(skipped or {})
+    specs = claim_specs(paths["analysis"])
     cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
     labels = cb.construct_labels()
     flow = io.read_table(paths["flow"], "flow")
@@ -280,7 +283,8 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
         cid = r["claim"]
         tests = []
         for h in _records(hypotheses[hypotheses["claim"] == cid]):
-            tests.append({"hypothesis": h["hypothesis"], "test": h["test"], "variables": h["variables"],
+            tests.append({"hypothesis": h["hypothesis"], "label": h.get("label") or "", "test": h["test"],
+                          "variables": h["variables"],
                           "alternative": h["alternative"], "statistic": fmt.statistic(h),
                           "estimate": fmt.estimate(h), "p": fmt.pvalue(h["p"]),
                           "p_adjusted": fmt.pvalue(h["p_adjusted"]), "correction": h["correction"],
@@ -290,7 +294,9 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
         people = dict(s.rsplit(" ", 1) for s in str(r["theme_participants"] or "").split("; ") if s)
         quotes = [{"text": r[f"quote_{i}"], "source": r[f"quote_{i}_source"]}
                   for i in (1, 2) if r.get(f"quote_{i}")]
-        figs = [f for f in (figure(n) for n in st["claims"].get(cid, {}).get("figures", [])) if f]
+        wanted = specs.get(cid, {}).get("figures", [])
+        figs = [f for f in (figure(n) for n in wanted) if f]
+        figure_notes = [f"Figure {n} not drawn: {skipped[n]}." for n in wanted if n in skipped]
         claim_blocks.append({
             **r, "estimate": fmt.estimate(r), "p_fmt": fmt.pvalue(r["p"]), "p_adj_fmt": fmt.pvalue(r["p_adjusted"]),
             "p_sentence": f"{fmt.p_text(r['p'])}, {fmt.p_text(r['p_adjusted'], 'adjusted p')}",
@@ -298,6 +304,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
             "statistic_fmt": fmt.statistic(r), "tests": tests,
             "test_label": fmt.test_label(r),
             "parts_list": [x for x in str(r.get("parts") or "").split("; ") if x], "quotes": quotes, "figures": figs,
+            "figure_notes": figure_notes, "statement": r.get("statement") or specs.get(cid, {}).get("statement", ""),
             "theme_rows": [{"id": t, "label": theme_label.get(t, t), "share": shares.get(t, "\u2013"),
                             "participants": people.get(t, "\u2013")} for t in themes_here],
             "fit_rule": f"integration.fit.{r['verdict'].replace(' ', '_')}.{r['qual_direction']}",
@@ -345,6 +352,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict) -> dict:
                        "config": json.dumps(provenance.get("config", config), indent=2, sort_keys=True, default=str)},
         "other_figures": other_figures,
         "figure_order": order,
+        "skipped_figures": [{"name": n, "reason": why} for n, why in skipped.items()],
     }
 
 
@@ -357,8 +365,9 @@ def render(context: dict) -> str:
     return env.get_template("report.html.j2").render(**context)
 
 
-def write(paths: dict, figures: dict[str, str], out: str, config: dict) -> None:
+def write(paths: dict, figures: dict[str, str], out: str, config: dict,
+          skipped: dict[str, str] | None = None) -> None:
     """Build the context, render and write ``out`` (UTF-8)."""
-    html = render(build_context(paths, figures, config))
+    html = render(build_context(paths, figures, config, skipped))
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(html, encoding="utf-8")

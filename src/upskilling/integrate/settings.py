@@ -37,7 +37,7 @@ def narrow(config: dict, reads) -> dict:
     """The part of ``config`` that a rule reads: only the keys named in ``reads``, in the config's shape.
 
     ``reads`` are dotted key paths into the config: ``"seed"``, ``"integration.caveats"`` (the whole
-    block), ``"integration.figures.dpi"`` (one key) or ``"integration.claims.*.title"`` (``*``: every key
+    block), ``"integration.figures.dpi"`` (one key) or ``"integration.fit.*.supports"`` (``*``: every key
     at that level). The ``integration`` section is validated first, so a key left at its default is
     picked with the default's value; a path that is not in the config is left out. Keys are sorted, so
     that the same settings always give the same dict (Snakemake compares a rule's params by their repr).

@@ -202,7 +202,48 @@ def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
         if not primaries[claim]:
             raise InputError(f"{src}: claim {claim} has no primary hypothesis; mark the one that decides the "
                              "claim's verdict with primary: true")
+    claim_specs(data, src)  # the claims section must fit the hypotheses
     return Plan(src, data, out, cb, derived)
+
+
+def claim_specs(plan: str | Path | dict, source: str | None = None) -> dict[str, dict]:
+    """The plan's claims in words: ``{claim: {title, statement, headline, primary, hypotheses,
+    constructs, figures}}`` in the order the claims first appear among the hypotheses.
+
+    ``plan`` is the path of an analysis plan or its validated content (``source`` names it in errors).
+    A claim without an entry under ``claims:`` gets its id as title and its primary hypothesis's
+    label as statement; ``headline`` defaults to the primary hypothesis. A claim listed under
+    ``claims:`` that no hypothesis bears on, or a headline that is not one of the claim's hypotheses,
+    is an :class:`InputError` naming the key. Needs no codebook or data (the integration stage reads
+    the claims of the integration wave's plan with it).
+    """
+    if isinstance(plan, dict):
+        data, src = plan, source or "the analysis plan"
+    else:
+        data, src = load_validated(plan, "analysis.schema.yaml"), str(plan)
+    declared = data.get("claims") or {}
+    by_claim: dict[str, list[dict]] = {}
+    for h in data["hypotheses"]:
+        by_claim.setdefault(h["claim"], []).append(h)
+    for claim in declared:
+        if claim not in by_claim:
+            raise InputError(f"{src}: claims.{claim}: no hypothesis has claim: {claim}; add its tests under "
+                             f"hypotheses or remove the entry (claims with tests: {sorted(by_claim)})")
+    out = {}
+    for claim, hyps in by_claim.items():
+        spec = declared.get(claim, {})
+        primary = [h["id"] for h in hyps if h.get("primary")]
+        primary_id = primary[0] if primary else None
+        label = next((h.get("label") for h in hyps if h["id"] == primary_id), None)
+        headline = spec.get("headline", primary_id)
+        ids = [h["id"] for h in hyps]
+        if headline is not None and headline not in ids:
+            raise InputError(f"{src}: claims.{claim}.headline: '{headline}' is not a hypothesis of claim "
+                             f"{claim}; use one of {ids}")
+        out[claim] = {"title": spec.get("title", claim), "statement": spec.get("statement") or label or "",
+                      "headline": headline, "primary": primary_id, "hypotheses": ids,
+                      "constructs": list(spec.get("constructs", [])), "figures": list(spec.get("figures", []))}
+    return out
 
 
 def _test_params(h: dict, test: str, cb: Codebook, data: dict, where: str) -> None:

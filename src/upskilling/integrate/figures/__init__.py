@@ -43,6 +43,55 @@ READS = {
 }
 
 
+#: Survey figures: the codebook entries each draws, as (kind, setting) pairs read from the figure
+#: settings (``integration.figures.<setting>``): ``constructs`` / ``items`` lists, ``item`` one item
+#: (None = panel left out), ``any_construct`` at least one construct. A wave whose codebook lacks one of
+#: them does not get the figure: :func:`plan` says why, and the report shows that note.
+NEEDS = {
+    "likert_constructs": [("any_construct", None)],
+    "motivation_survival_vs_growth": [("constructs", "paired_constructs")],
+    "barrier_scales": [("constructs", "barrier_constructs")],
+    "learning_resources_ai_use": [("item", "primary_resource_item"), ("items", "resource_use_items"),
+                                  ("items", "ai_use_items"), ("item", "ai_activities_item")],
+}
+
+
+def missing_entries(name: str, codebook: dict, config: dict) -> list[str]:
+    """The codebook entries figure ``name`` needs and ``codebook`` (a codebook dict) lacks, one readable
+    string per setting ("constructs survival, growth (integration.figures.paired_constructs)"); [] when
+    the figure can be drawn. Reads only :func:`reads` ``(name)``."""
+    fig_cfg = narrow(config, reads(name))["integration"]["figures"]
+    constructs = set(codebook.get("constructs") or {})
+    items = {i["id"] for i in codebook.get("items") or []}
+    out = []
+    for kind, key in NEEDS.get(name, []):
+        if kind == "any_construct":
+            if not constructs:
+                out.append("a multi-item construct")
+            continue
+        value = fig_cfg[key]
+        values = value if kind in ("constructs", "items") else ([] if value is None else [value])
+        known = constructs if kind == "constructs" else items
+        lacking = [v for v in values if v not in known]
+        if lacking:
+            noun = "construct" if kind == "constructs" else "item"
+            out.append(f"{noun}{'s' if len(lacking) > 1 else ''} {', '.join(lacking)} (integration.figures.{key})")
+    return out
+
+
+def plan(codebook: dict, config: dict, source: str = "the codebook") -> tuple[list[str], dict[str, str]]:
+    """``(drawn, skipped)``: the figures of :data:`FIGURES` the wave's codebook allows, in order, and
+    ``{figure: reason}`` for the others ("needs construct 'survival' (...), which <source> lacks")."""
+    drawn, skipped = [], {}
+    for name in FIGURES:
+        lacks = missing_entries(name, codebook, config)
+        if lacks:
+            skipped[name] = f"needs {', '.join(lacks)}, which {source} does not define"
+        else:
+            drawn.append(name)
+    return drawn, skipped
+
+
 def reads(name: str) -> list[str]:
     """The settings figure ``name`` reads: :data:`READS` plus the PNG resolution every figure uses."""
     return ["integration.figures.dpi", *READS[name]]
