@@ -93,18 +93,23 @@ desc[desc["kind"] == "scale"].round(2)
 # %% [markdown]
 # ## 4. Survival against growth, respondent by respondent (claim C1)
 # The paired design of C1's test: each respondent has a survival and a growth score. The figure is
-# the one in the report.
+# the one in the report. A wave of another study without these two constructs skips this section
+# (`integration.figures.paired_constructs` names them).
 
 # %%
 scored = io.read_table(scored_csv, "scored")
 first, second = settings["figures"]["paired_constructs"]
-fig = motivation.survival_vs_growth(scored, first, second, codebook.construct_labels())
-diff = scored[first] - scored[second]
-print(f"{(diff > 0).mean():.0%} of {diff.notna().sum()} respondents score higher on {first} than on {second}; "
-      f"median difference {diff.median():+.2f}")
-buffer = io_bytes.BytesIO()
-fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-Image(buffer.getvalue())
+lacking = [c for c in (first, second) if c not in scored.columns]
+if lacking:
+    print(f"skipped: wave {wave} has no construct(s) {lacking} (integration.figures.paired_constructs)")
+else:
+    fig = motivation.survival_vs_growth(scored, first, second, codebook.construct_labels())
+    diff = scored[first] - scored[second]
+    print(f"{(diff > 0).mean():.0%} of {diff.notna().sum()} respondents score higher on {first} than on {second}; "
+          f"median difference {diff.median():+.2f}")
+    buffer = io_bytes.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    display(Image(buffer.getvalue()))
 
 # %% [markdown]
 # ## 5. Hypothesis tests and verdicts

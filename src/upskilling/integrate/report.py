@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..survey.plan import claim_specs
 from . import caveats as caveat_rules
+from . import fit as fitrules
 from . import fmt
 from . import inputs as io
 from . import joint
@@ -307,7 +308,8 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
             "figure_notes": figure_notes, "statement": r.get("statement") or specs.get(cid, {}).get("statement", ""),
             "theme_rows": [{"id": t, "label": theme_label.get(t, t), "share": shares.get(t, "\u2013"),
                             "participants": people.get(t, "\u2013")} for t in themes_here],
-            "fit_rule": f"integration.fit.{r['verdict'].replace(' ', '_')}.{r['qual_direction']}",
+            "fit_rule": (f"integration.fit.{r['verdict'].replace(' ', '_')}.{r['qual_direction']}"
+                         if r["qual_direction"] in fitrules.DIRECTIONS else "no fit rule: " + r["fit"]),
             "seeds": joint.k_of_n(r), "fit_over_seeds": r.get("fit_over_seeds") or "",
             "seeds_split": ";" in str(r.get("fit_over_seeds") or ""),
             "direction_over_seeds": r.get("direction_over_seeds") or "",
