@@ -2,7 +2,7 @@
 # APA tables. Logic in src/upskilling/survey/ (entry points in upskilling.survey.stage); each script
 # calls one of them. Uses WAVES and wave_spec() from rules/common.smk.
 # Each wave's settings are the top-level `survey:` section with the wave's own `settings:` merged over
-# it, validated here (before any job runs); reader options (format, sep, missing_values) per wave.
+# it, validated here (before any job runs); reader options (format, sep, encoding, missing_values) per wave.
 from upskilling.survey.settings import reader_options as _survey_reader
 from upskilling.survey.settings import wave_settings as _survey_wave_settings
 

@@ -6,7 +6,8 @@ log = logs.setup(snakemake, "survey")
 reader = snakemake.params.reader
 scored, flow, excluded = stage.clean(snakemake.input.export, reader["format"], snakemake.input.codebook,
                                      snakemake.params.settings, sep=reader["sep"],
-                                     missing_values=reader["missing_values"])
+                                     missing_values=reader["missing_values"], encoding=reader["encoding"],
+                                     wave=snakemake.wildcards.wave)
 scored.to_csv(snakemake.output.scored, index=False)
 flow.to_csv(snakemake.output.flow, index=False)
 excluded.to_csv(snakemake.output.excluded, index=False)

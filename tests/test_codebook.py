@@ -84,7 +84,7 @@ def test_cross_references(codebook):
         assert c.get("min_items", 1) <= len(c["items"])
     for grid in codebook["grids"].values():
         assert all(g in items for g in grid)
-    for rule in codebook["screening"].values():
+    for rule in codebook["screening"]:
         assert set(rule["keep"]) <= set(scales[items[rule["item"]]["scale"]]["labels"])
     assert len(codebook["attention_checks"]) == 2
     for chk in codebook["attention_checks"]:

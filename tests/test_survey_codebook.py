@@ -35,6 +35,45 @@ CASES = {
                             ["constructs.competition.min_items is 4", "lower min_items"]),
     "mixed scales": (lambda c: item(c, "surv_2").update(scale="freq5"),
                      ["constructs.survival: items use different scales"]),
+    "screening name of a rule": (lambda c: c["screening"].append({"name": "speeders", "item": "consent", "keep": ["Yes"]}),
+                                 ["screening[2] (name 'speeders'): the name 'speeders' is taken by another exclusion step"]),
+    "screening name twice": (lambda c: c["screening"][1].update(name="consent"),
+                             ["screening[1] (name 'consent'): the name 'consent' is used twice"]),
+    "screening keep and op": (lambda c: c["screening"][0].update(op="eq", value="Yes"),
+                              ["screening[0] (name 'consent'): give either keep: [labels] or a condition", "not both"]),
+    "screening neither": (lambda c: c["screening"][0].pop("keep"), ["screening[0] (name 'consent'): give either", "not neither"]),
+    "screening unknown item": (lambda c: c["screening"][1].update(item="freelance"),
+                               ["screening[1] (name 'freelancer').item: unknown item 'freelance'"]),
+    "screening keep not a label": (lambda c: c["screening"][0].update(keep=["yes please"]),
+                                   ["screening[0] (name 'consent'): 'yes please' is not a label of scale 'yesno'", "use one of ['Yes', 'No']"]),
+    "screening value not a label": (lambda c: c["screening"].append({"name": "pro", "item": "freelancing", "op": "eq",
+                                                                     "value": "Ja"}),
+                                    ["screening[2] (name 'pro').value: 'Ja' is not a label of the scale of 'freelancing'"]),
+    "screening label on a number": (lambda c: c["screening"].append({"name": "adult", "item": "hours_week", "op": "ge",
+                                                                     "value": "many"}),
+                                    ["screening[2] (name 'adult').value: 'many' needs a response scale", "give a number"]),
+    "screening list for one value": (lambda c: c["screening"].append({"name": "busy", "item": "hours_week", "op": "ge",
+                                                                      "value": [10, 20]}),
+                                     ["screening[2] (name 'busy'): op 'ge' needs one value as value"]),
+    "screening on a multi item": (lambda c: c["screening"].append({"name": "upw", "item": "platforms", "op": "present"}),
+                                  ["screening[2] (name 'upw').item: item 'platforms' is a multi item"]),
+    "screening op unknown": (lambda c: c["screening"].append({"name": "busy", "item": "hours_week", "op": "gte", "value": 1}),
+                             ["key 'screening[2].op' has value 'gte'; use one of ['eq', 'ne', 'lt', 'le', 'gt', 'ge', "
+                              "'in', 'not_in', 'present']"]),
+    "screening extra key": (lambda c: c["screening"][0].update(enabled=False),
+                            ["key 'enabled' is not allowed under 'screening[0]'"]),
+    "old screening form with a new name": (lambda c: c.update(screening={"adult": {"item": "consent", "keep": ["Yes"]}}),
+                                           ["key 'adult' is not allowed under 'screening' (allowed: consent, freelancer)"]),
+    "page progress without complete_at": (lambda c: c["meta"].update(progress={"column": "Progress", "unit": "page"}),
+                                          ["'meta.progress' is missing a required key: 'complete_at'"]),
+    "percent progress with complete_at": (lambda c: c["meta"].update(progress={"column": "Progress", "complete_at": 8}),
+                                          ["meta.progress.complete_at is only for unit: page", "set unit: page"]),
+    "progress unit unknown": (lambda c: c["meta"].update(progress={"column": "Progress", "unit": "pages",
+                                                                   "complete_at": 8}),
+                              ["key 'meta.progress.unit' has value 'pages'; use one of ['percent', 'page']"]),
+    "progress column missing": (lambda c: c["meta"].update(progress={"column": "Progres", "unit": "page",
+                                                                     "complete_at": 8}),
+                                ["meta.progress: column 'Progres' is not the column of any item"]),
 }
 
 
@@ -59,3 +98,54 @@ def test_the_default_codebook_loads():
     assert cb.midpoint("surv_1") == 3.0
     assert set(cb.construct_items()) == {"survival", "growth", "barrier_inconsistency", "barrier_context",
                                          "barrier_verification", "invisible", "competition"}
+
+
+def test_screening_criteria_are_resolved_to_codes(tmp_path):
+    cb = load_codebook(ROOT / "config" / "codebook.yaml")
+    assert cb.screening == [
+        {"name": "consent", "item": "consent", "reason": "did not consent to take part (or left consent blank)",
+         "key": "screening[0]", "op": "in", "value": [1.0], "given": ["Yes"], "keep": ["Yes"]},
+        {"name": "freelancer", "item": "freelancing", "reason": "not currently freelancing (or left the question blank)",
+         "key": "screening[1]", "op": "in", "value": [1.0], "given": ["Yes"], "keep": ["Yes"]}]
+    data = copy.deepcopy(RAW)
+    data["screening"] = [{"name": "pro", "item": "freelancing", "op": "ne", "value": " no "},
+                         {"name": "busy", "item": "hours_week", "op": "in", "value": [10, 20.5]},
+                         {"name": "answered", "item": "hours_week", "op": "present"}]
+    p = tmp_path / "codebook.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    got = load_codebook(p).screening
+    assert [(c["name"], c["op"], c.get("value"), c.get("given"), c["reason"]) for c in got] == [
+        ("pro", "ne", 0.0, " no ", None), ("busy", "in", [10.0, 20.5], [10, 20.5], None),
+        ("answered", "present", None, None, None)]
+    from upskilling.survey.exclusions import default_reason
+    assert [default_reason(c) for c in got] == ["freelancing is ' no ' or blank", "hours_week not in [10, 20.5] or blank",
+                                                "hours_week blank"]
+
+
+def test_meta_progress_forms(tmp_path):
+    cb = load_codebook(ROOT / "config" / "codebook.yaml")
+    assert cb.progress == {"column": "Progress", "unit": "percent", "complete_at": None}
+    assert cb.meta["progress"] == "Progress"
+    data = copy.deepcopy(RAW)
+    data["meta"]["progress"] = {"column": "Progress", "unit": "page", "complete_at": 8}
+    p = tmp_path / "codebook.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    paged = load_codebook(p)
+    assert paged.progress == {"column": "Progress", "unit": "page", "complete_at": 8}
+    assert paged.meta == cb.meta and paged.meta_item("progress")["id"] == "progress"
+
+
+def test_the_earlier_screening_mapping_is_read_as_two_criteria(tmp_path):
+    data = copy.deepcopy(RAW)
+    data["screening"] = {"consent": {"item": "consent", "keep": ["Yes"]},
+                         "freelancer": {"item": "freelancing", "keep": ["Yes"]}}
+    p = tmp_path / "codebook.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    got = load_codebook(p).screening
+    assert [(c["name"], c["item"], c["op"], c["value"], c["key"], c["reason"]) for c in got] == [
+        ("consent", "consent", "in", [1.0], "screening.consent", None),
+        ("freelancer", "freelancing", "in", [1.0], "screening.freelancer", None)]
+    data["screening"]["consent"]["keep"] = ["Ja"]
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputError, match=r"screening\.consent: 'Ja' is not a label of scale 'yesno'"):
+        load_codebook(p)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from upskilling.config import read_yaml, validate
 from upskilling.errors import InputError
@@ -153,3 +154,246 @@ def test_misspelt_rule_parameter_is_rejected():
     cfg["survey"]["exclusions"]["speeders"]["min_share_of_medain"] = 0.3
     with pytest.raises(InputError, match=r"min_share_of_medain.*not allowed.*survey\.exclusions\.speeders"):
         validate(cfg, "config.schema.yaml", "config/config.yaml")
+
+
+# ---- named screening criteria, declared progress, degenerate frames --------------------------------
+
+OTHER_CODEBOOK = {  # another study: an eligibility criterion by condition, one by kept labels, a last-page column
+    "id_column": "case",
+    "response_scales": {"yesno": {"labels": ["Yes", "No"], "codes": [1, 0]},
+                        "job": {"labels": ["employed", "self-employed", "not working"], "codes": [1, 2, 3]},
+                        "agree3": {"labels": ["no", "maybe", "yes"], "codes": [1, 2, 3]}},
+    "items": [
+        {"id": "case", "column": "case", "text": "Case", "type": "meta"},
+        {"id": "consent", "column": "consent", "text": "Consent", "type": "single", "scale": "yesno"},
+        {"id": "age", "column": "age", "text": "Age", "type": "numeric", "min": 0, "max": 120},
+        {"id": "job", "column": "job", "text": "Work", "type": "single", "scale": "job"},
+        *({"id": f"q{i}", "column": f"q{i}", "text": f"Q{i}", "type": "likert", "scale": "agree3", "construct": "s"}
+          for i in (1, 2, 3)),
+        {"id": "lastpage", "column": "lastpage", "text": "Last page", "type": "meta"},
+        {"id": "secs", "column": "secs", "text": "Seconds", "type": "meta"},
+    ],
+    "constructs": {"s": {"label": "Scale", "items": ["q1", "q2", "q3"]}},
+    "screening": [
+        {"name": "consent", "item": "consent", "keep": ["Yes"], "reason": "no consent"},
+        {"name": "adult", "item": "age", "op": "ge", "value": 18, "reason": "younger than 18"},
+        {"name": "employed", "item": "job", "keep": ["employed", "self-employed"]},   # reason generated
+    ],
+    "meta": {"progress": {"column": "lastpage", "unit": "page", "complete_at": 12}, "duration": "secs"},
+}
+OTHER_ROWS = [  # numeric codes; the comment of each row says which step removes it
+    "case,consent,age,job,q1,q2,q3,lastpage,secs",
+    "1,1,25,1,3,2,1,12,600",    # kept
+    "2,0,30,1,,,,1,50",         # consent
+    "3,1,17,2,2,2,2,12,500",    # adult (17)
+    "4,1,,1,3,3,3,12,550",      # adult (blank age)
+    "5,1,40,3,1,2,3,12,620",    # employed (not working)
+    "6,1,52,,2,3,1,12,580",     # employed (blank)
+    "7,1,33,2,2,1,3,7,300",     # unfinished (page 7 of 12)
+    "8,1,45,1,1,1,2,12,610",    # kept
+    "9,1,18,2,3,1,2,,400",      # unfinished (blank last page)
+    "10,1,18,1,2,3,2,12,590",   # kept (18 is adult)
+]
+AFTER_SCREENING = ["unfinished", "attention", "speeders", "straightliners", "duplicates"]
+
+
+def other_study(tmp_path, change=None):
+    data = copy.deepcopy(OTHER_CODEBOOK)
+    if change:
+        change(data)
+    p = tmp_path / "other_codebook.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    export = tmp_path / "other.csv"
+    export.write_text("\n".join(OTHER_ROWS) + "\n", encoding="utf-8")
+    cb = load_codebook(p)
+    return cb, read_export(export, "numeric", cb, sep=",")
+
+
+def steps_of(flow):
+    return flow.set_index("step")
+
+
+def test_named_criteria_are_their_own_steps_with_their_reasons(tmp_path):
+    cb, df = other_study(tmp_path)
+    kept, flow, excluded = ex.apply_exclusions(df, cb, settings(order=["screening", *AFTER_SCREENING]))
+    assert flow["step"].tolist() == ["raw", "consent", "adult", "employed", *AFTER_SCREENING, "analysed"]
+    assert flow["n_removed"].tolist() == [0, 1, 2, 2, 2, 0, 0, 0, 0, 0]
+    assert flow["n_remaining"].tolist() == [10, 9, 7, 5, 3, 3, 3, 3, 3, 3]
+    s = steps_of(flow)
+    assert s.loc["consent", "reason"] == "no consent"
+    assert s.loc["adult", "reason"] == "younger than 18"
+    assert s.loc["employed", "reason"] == "job not in ['employed', 'self-employed'] or blank"
+    assert s.loc["unfinished", "reason"] == ("last page < 12 (Finished not checked: the codebook names no "
+                                             "meta.finished column)")
+    assert s.loc["speeders", "reason"] == "duration below 0.5 x median (600 s) = 300 s"
+    assert kept["respondent_id"].tolist() == ["1", "8", "10"]
+    got = excluded.set_index("respondent_id")[["step", "detail"]].to_dict("index")
+    assert got == {"2": {"step": "consent", "detail": "consent = 'No'"},
+                   "3": {"step": "adult", "detail": "age = 17"}, "4": {"step": "adult", "detail": "age = blank"},
+                   "5": {"step": "employed", "detail": "job = 'not working'"},
+                   "6": {"step": "employed", "detail": "job = 'blank'"},
+                   "7": {"step": "unfinished", "detail": "last page = 7"},
+                   "9": {"step": "unfinished", "detail": "last page = blank"}}
+
+
+def test_criteria_run_where_the_order_names_them(tmp_path):
+    cb, df = other_study(tmp_path)
+    order = ["unfinished", "employed", "attention", "speeders", "straightliners", "duplicates", "screening"]
+    flow = ex.apply_exclusions(df, cb, settings(order=order))[1]
+    assert flow["step"].tolist() == ["raw", "unfinished", "employed", *AFTER_SCREENING[1:], "consent", "adult",
+                                     "analysed"]
+    s = steps_of(flow)
+    # unfinished first: it now also catches the consent row (page 1), so consent removes nobody
+    assert (s.loc["unfinished", "n_removed"], s.loc["consent", "n_removed"], s.loc["adult", "n_removed"]) == (3, 0, 2)
+    assert s.loc["analysed", "n_remaining"] == 3
+
+
+def test_a_disabled_criterion_removes_nobody_and_says_so(tmp_path):
+    cb, df = other_study(tmp_path)
+    s = settings(order=["screening", *AFTER_SCREENING])
+    s["adult"] = {"enabled": False}
+    kept, flow, _ = ex.apply_exclusions(df, cb, s)
+    steps = steps_of(flow)
+    assert steps.loc["adult", "n_removed"] == 0
+    assert steps.loc["adult", "reason"] == "rule disabled (survey.exclusions.adult.enabled)"
+    assert kept["respondent_id"].tolist() == ["1", "3", "4", "8", "10"]
+
+
+def test_the_switch_of_a_criterion_validates_in_the_config():
+    cfg = read_yaml(ROOT / "config" / "config.yaml")
+    cfg["survey"]["exclusions"]["adult"] = {"enabeld": False}
+    with pytest.raises(InputError, match=r"'enabeld' is not allowed under 'survey\.exclusions\.adult'"):
+        validate(cfg, "config.schema.yaml", "config/config.yaml")
+    cfg["survey"]["exclusions"]["adult"] = {"enabled": False}
+    cfg["survey"]["exclusions"]["order"] = ["screening", *AFTER_SCREENING]
+    assert validate(cfg, "config.schema.yaml", "config/config.yaml")["survey"]["exclusions"]["adult"] == {"enabled": False}
+
+
+@pytest.mark.parametrize("order, change, needle", [
+    (["screening", "adlt", *AFTER_SCREENING], None,
+     r"^config/config\.yaml: survey\.exclusions\.order: 'adlt' is not an exclusion step; use the rules .*"
+     r"'adult'.*token 'screening' \(a criterion of one wave's codebook only: set it under "
+     r"waves\.<wave>\.settings\.exclusions\)$"),
+    (["consent", "freelancer", *AFTER_SCREENING], None,
+     r"^config/config\.yaml: survey\.exclusions\.order: the screening criterion 'adult' \(.*screening\[1\]\) is "
+     r"not listed; add it where it should run, or the token 'screening'"),
+    (["screening", *AFTER_SCREENING[1:]], None, r"survey\.exclusions\.order: list each of the rules .*"
+                                                r"missing: \['unfinished'\]"),
+    (["screening", *AFTER_SCREENING], {"adlt": {"enabled": False}},
+     r"^config/config\.yaml: survey\.exclusions\.adlt: there is no exclusion step named 'adlt'"),
+])
+def test_unknown_or_missing_step_names_are_input_errors(tmp_path, order, change, needle):
+    cb, df = other_study(tmp_path)
+    s = settings(order=order)
+    s.update(change or {})
+    with pytest.raises(InputError, match=needle):
+        ex.apply_exclusions(df, cb, s)
+
+
+def test_default_order_with_a_codebook_lacking_consent_and_freelancer_skips_them(tmp_path):
+    cb, df = other_study(tmp_path, lambda c: c.update(screening=[]))
+    flow = ex.apply_exclusions(df, cb, settings())[1]
+    s = steps_of(flow)
+    assert s.loc["consent", "reason"] == ("skipped: not applicable (the codebook defines no screening criterion "
+                                          "named 'consent')")
+    assert s.loc["freelancer", "n_removed"] == 0
+    token = steps_of(ex.apply_exclusions(df, cb, settings(order=["screening", *AFTER_SCREENING]))[1])
+    assert token.loc["screening", "reason"] == "skipped: not applicable (the codebook defines no screening criteria)"
+
+
+def test_page_progress_compares_with_complete_at_and_min_progress(tmp_path):
+    cb, df = other_study(tmp_path)
+    half = settings(order=["screening", *AFTER_SCREENING], unfinished={"min_progress": 50})
+    s = steps_of(ex.apply_exclusions(df, cb, half)[1])
+    assert s.loc["unfinished", "n_removed"] == 1                      # page 7 >= 6 stays; the blank goes
+    assert s.loc["unfinished", "reason"].startswith("last page < 6 (50 % of the 12 pages)")
+
+
+def test_an_undeclared_page_number_stops_instead_of_removing_everyone(tmp_path):
+    cb, df = other_study(tmp_path, lambda c: c["meta"].update(progress="lastpage"))
+    assert cb.progress == {"column": "lastpage", "unit": "percent", "complete_at": None}
+    with pytest.raises(InputError) as exc:
+        ex.apply_exclusions(df, cb, settings(order=["screening", *AFTER_SCREENING]))
+    msg = str(exc.value)
+    assert "\n" not in msg and msg.startswith(str(cb.path) + ": meta.progress: column 'lastpage' is read as a percentage")
+    assert "largest value is 12 (no response reaches 100 %)" in msg
+    assert "{column: lastpage, unit: page, complete_at: <last page>}" in msg
+    assert msg.endswith("or lower config/config.yaml: survey.exclusions.unfinished.min_progress")
+
+
+def test_percent_progress_reason_names_the_unit(default_clean):
+    assert steps_of(default_clean[1]).loc["unfinished", "reason"] == "Finished is False or Progress < 100 %"
+
+
+def test_default_codebook_criteria_are_consent_and_freelancer_with_reasons_in_words(default_clean):
+    s = steps_of(default_clean[1])
+    assert [c["name"] for c in CB.screening] == ["consent", "freelancer"]
+    assert s.loc["consent", "reason"] == "did not consent to take part (or left consent blank)"
+    assert s.loc["freelancer", "reason"] == "not currently freelancing (or left the question blank)"
+    assert (s.loc["consent", "n_removed"], s.loc["freelancer", "n_removed"]) == (8, 12)
+
+
+def test_the_earlier_mapping_form_still_reads_with_generated_reasons(tmp_path, default_clean):
+    raw = read_yaml(ROOT / "config" / "codebook.yaml")
+    raw["screening"] = {"consent": {"item": "consent", "keep": ["Yes"]},
+                        "freelancer": {"item": "freelancing", "keep": ["Yes"]}}
+    p = tmp_path / "codebook.yaml"
+    p.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    old = load_codebook(p)
+    scored, flow, excluded = stage.clean(ROOT / WAVE["survey"], WAVE["format"], old, SETTINGS)
+    s = steps_of(flow)
+    assert s.loc["consent", "reason"] == "consent not in ['Yes'] or blank"
+    assert s.loc["freelancer", "reason"] == "freelancing not in ['Yes'] or blank"
+    assert flow["n_removed"].tolist() == default_clean[1]["n_removed"].tolist()
+    assert scored.equals(default_clean[0]) and excluded.equals(default_clean[2])
+
+
+def test_every_row_excluded_leaves_later_steps_saying_so(messy):
+    df = messy.copy()
+    df["consent"] = 0.0                                      # nobody consents
+    kept, flow, excluded = ex.apply_exclusions(df, CB, settings())
+    s = steps_of(flow)
+    assert s.loc["consent", "n_removed"] == len(df) == len(excluded) and len(kept) == 0
+    for rule in ["freelancer", *AFTER_SCREENING]:
+        assert (s.loc[rule, "n_removed"], s.loc[rule, "reason"]) == (0, "skipped: no respondents left"), rule
+    assert s.loc["analysed", "n_remaining"] == 0
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_every_rule_runs_on_zero_and_one_rows(messy, tmp_path, n):
+    clean = messy[messy["finished"].astype(bool) & (messy["consent"] == 1) & (messy["freelancing"] == 1)]
+    df = clean.iloc[:n]
+    params = SETTINGS["exclusions"]
+    for rule, func in ex.steps(settings(), CB):
+        flag, detail, reason = func(df, CB, params.get(rule, {}))
+        assert len(flag) == len(detail) == n and not flag.any() and isinstance(reason, str), rule
+    other, odf = other_study(tmp_path)
+    for rule, func in ex.steps(settings(order=["screening", *AFTER_SCREENING]), other):
+        try:
+            flag, detail, _ = func(odf.iloc[:n], other, params.get(rule, {}))
+        except ex.NotApplicable:
+            continue
+        assert len(flag) == len(detail) == n and not flag.any(), rule   # row 1 passes every step
+    kept, flow, excluded = ex.apply_exclusions(df, CB, settings())
+    assert len(kept) == n and len(excluded) == 0
+    assert flow["n_remaining"].tolist() == [n] * 9
+    if n == 0:
+        assert set(flow["reason"][1:-1]) == {"skipped: no respondents left"}
+
+
+def test_a_present_condition_on_an_open_answer_never_copies_the_answer(tmp_path):
+    raw = read_yaml(ROOT / "config" / "codebook.yaml")
+    raw["screening"].append({"name": "told_a_story", "item": "ai_learning_story", "op": "present"})
+    p = tmp_path / "codebook.yaml"
+    p.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    cb = load_codebook(p)
+    df = read_export(ROOT / WAVE["survey"], WAVE["format"], cb)
+    s = settings(order=["screening", *AFTER_SCREENING])
+    kept, flow, excluded = ex.apply_exclusions(df, cb, s)
+    story = excluded[excluded["step"] == "told_a_story"]
+    blank = df.loc[df["respondent_id"].isin(story["respondent_id"]), "ai_learning_story"]
+    assert flow["step"].tolist()[1:4] == ["consent", "freelancer", "told_a_story"]
+    assert len(story) > 0 and set(story["detail"]) == {"ai_learning_story = blank"}
+    assert set(blank.fillna("").str.strip()) == {""}
+    assert steps_of(flow).loc["told_a_story", "reason"] == "ai_learning_story blank"
+    assert kept["ai_learning_story"].fillna("").str.strip().ne("").all()

@@ -72,14 +72,15 @@ def test_without_missing_values_a_minus_nine_is_an_error(mini):
 
 def test_wrong_separator_names_the_missing_column(mini):
     cb, data, _ = mini
-    with pytest.raises(InputError, match=r"column 'case'.*missing from the header"):
-        read_export(data, "numeric", cb)
+    with pytest.raises(InputError, match=r"column 'case'.*missing from the header.*the header row looks ';'-separated: "
+                                         r"set sep: ';' under waves\.w2 in config/config.yaml \(or remove sep"):
+        read_export(data, "numeric", cb, sep=",", wave="w2")     # an explicit sep wins over detection
 
 
 def test_a_bad_separator_is_an_input_error(mini):
     cb, data, _ = mini
-    with pytest.raises(InputError, match=r"waves sep ';;' is not a field separator"):
-        read_export(data, "numeric", cb, sep=";;")
+    with pytest.raises(InputError, match=r"waves\.w2\.sep ';;' is not a field separator"):
+        read_export(data, "numeric", cb, sep=";;", wave="w2")
 
 
 def test_labels_item_with_an_unknown_word_names_row_and_fix(mini, tmp_path):
@@ -100,7 +101,7 @@ def test_answers_key_only_on_choice_items(tmp_path):
 
 def test_codebook_without_cleaning_sections_gets_empty_defaults(mini):
     cb, _, _ = mini
-    assert cb.data["screening"] == {} and cb.data["attention_checks"] == [] and cb.meta == {} and cb.grids == {}
+    assert cb.screening == [] and cb.data["attention_checks"] == [] and cb.meta == {} and cb.grids == {}
 
 
 def test_inapplicable_exclusion_rules_are_skipped_with_a_reason(mini):
@@ -160,8 +161,10 @@ def test_wave_settings_merge_over_the_top_level_section():
     assert s["exclusions"]["order"] == CONFIG["survey"]["exclusions"]["order"]
     assert s["tables"] == CONFIG["survey"]["tables"]
     assert wave_settings(cfg, "wave1") == CONFIG["survey"]     # other waves are untouched
-    assert reader_options(cfg, "other") == {"format": "numeric", "sep": ";", "missing_values": [-9]}
-    assert reader_options(cfg, "wave1") == {"format": "qualtrics", "sep": ",", "missing_values": []}
+    assert reader_options(cfg, "other") == {"format": "numeric", "sep": ";", "missing_values": [-9],
+                                            "encoding": "utf-8-sig"}
+    assert reader_options(cfg, "wave1") == {"format": "qualtrics", "sep": None, "missing_values": [],
+                                            "encoding": "utf-8-sig"}   # sep None: detected from the file
 
 
 def test_a_typo_in_wave_settings_names_the_wave():

@@ -2,9 +2,17 @@
 
 :func:`load_codebook` validates ``config/codebook.yaml`` against ``codebook.schema.yaml`` and then checks
 what a JSON schema cannot: every item's scale exists, item ids and export columns are unique, each
-construct's items exist and are Likert items on one scale, screening answers and attention-check
-answers are labels of the item's scale, the meta columns and grid items exist. Each problem is one
-:class:`~upskilling.errors.InputError` naming the codebook file and key.
+construct's items exist and are Likert items on one scale, screening criteria have unique names that
+are not another rule's and answers / values that are labels of the item's scale (or numbers),
+attention-check answers are labels of the item's scale, the meta columns and grid items exist. Each
+problem is one :class:`~upskilling.errors.InputError` naming the codebook file and key.
+
+Screening criteria (:attr:`Codebook.screening`) are resolved like the analysis plan's ``where``
+conditions: ``keep`` labels become ``op: in`` with their codes, a label ``value`` becomes its code. The
+earlier mapping form ``screening: {consent: {item, keep}, freelancer: {item, keep}}`` is read as the
+criteria named consent and freelancer. ``meta.progress`` may be a column name (a percentage) or
+``{column, unit: percent|page, complete_at}``; :attr:`Codebook.meta` gives every meta key's column and
+:attr:`Codebook.progress` the declared progress semantics.
 """
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ class Codebook:
     items: list[dict] = field(default_factory=list)
     by_id: dict = field(default_factory=dict)
     by_column: dict = field(default_factory=dict)
+    screening: list = field(default_factory=list)
 
     @property
     def id_column(self) -> str:
@@ -48,7 +57,17 @@ class Codebook:
 
     @property
     def meta(self) -> dict:
-        return self.data["meta"]
+        """Meta key -> export column (``meta.progress`` given as a mapping contributes its ``column``)."""
+        return {k: (v["column"] if isinstance(v, dict) else v) for k, v in self.data["meta"].items()}
+
+    @property
+    def progress(self) -> dict | None:
+        """``{column, unit, complete_at}`` of ``meta.progress`` (unit ``percent`` unless declared), or None."""
+        spec = self.data["meta"].get("progress")
+        if spec is None:
+            return None
+        spec = spec if isinstance(spec, dict) else {"column": spec}
+        return {"column": spec["column"], "unit": spec.get("unit", "percent"), "complete_at": spec.get("complete_at")}
 
     def item(self, item_id: str) -> dict:
         return self.by_id[item_id]
@@ -141,8 +160,7 @@ def load_codebook(path: str | Path) -> Codebook:
         if c.get("min_items", 1) > len(c["items"]):
             raise InputError(f"{src}: constructs.{name}.min_items is {c['min_items']} but the construct has "
                              f"{len(c['items'])} items; lower min_items")
-    for key, rule in cb.data["screening"].items():
-        _check_labels(cb, src, f"screening.{key}", rule["item"], rule["keep"])
+    cb.screening = _screening(cb, src)
     for i, chk in enumerate(cb.data["attention_checks"]):
         _check_labels(cb, src, f"attention_checks[{i}]", chk["item"], [chk["correct"]])
     if cb.id_column not in cb.by_column:
@@ -151,6 +169,10 @@ def load_codebook(path: str | Path) -> Codebook:
         if column not in cb.by_column:
             raise InputError(f"{src}: meta.{key}: column '{column}' is not the column of any item; "
                              "add a meta item with this column")
+    prog = cb.progress
+    if prog and prog["unit"] == "percent" and prog["complete_at"] is not None:
+        raise InputError(f"{src}: meta.progress.complete_at is only for unit: page (a last-page column); "
+                         "remove it or set unit: page")
     for name, ids in cb.grids.items():
         for item_id in ids:
             if item_id not in cb.by_id:
@@ -158,6 +180,52 @@ def load_codebook(path: str | Path) -> Codebook:
             if cb.by_id[item_id]["type"] != "likert":
                 raise InputError(f"{src}: grids.{name}: item '{item_id}' is not a likert item; grids hold likert items")
     return cb
+
+
+#: Step names a screening criterion may not take (the other exclusion rules, the order token, flow rows).
+RESERVED_NAMES = ("unfinished", "attention", "speeders", "straightliners", "duplicates", "screening", "raw",
+                  "analysed")
+
+
+def _screening(cb: Codebook, src: str) -> list[dict]:
+    """The screening criteria in codebook order, resolved to codes: ``{name, item, op, value, given, reason,
+    key}`` (+ ``keep`` for the keep form); ``reason`` None = generated; ``key`` is the codebook key."""
+    from .plan import resolve_condition  # plan imports this module
+
+    raw = cb.data["screening"]
+    if isinstance(raw, dict):  # the earlier form {consent: {item, keep}, freelancer: {item, keep}}
+        raw = [{"name": name, **rule} for name, rule in raw.items()]
+        keys = [(f"screening.{c['name']}", "") for c in raw]
+    else:
+        keys = [(f"screening[{i}]", f" (name '{c['name']}')") for i, c in enumerate(raw)]
+    out, seen = [], set()
+    for (key, named), crit in zip(keys, raw):
+        where = f"{src}: {key}{named}"
+        if crit["name"] in RESERVED_NAMES:
+            raise InputError(f"{where}: the name '{crit['name']}' is taken by another exclusion step; choose "
+                             f"another name (not one of {list(RESERVED_NAMES)})")
+        if crit["name"] in seen:
+            raise InputError(f"{where}: the name '{crit['name']}' is used twice; give each criterion a unique name")
+        seen.add(crit["name"])
+        if crit["item"] not in cb.by_id:
+            raise InputError(f"{where}.item: unknown item '{crit['item']}'; use an item id defined under items")
+        cond = "op" in crit or "value" in crit
+        if ("keep" in crit) == cond:
+            raise InputError(f"{where}: give either keep: [labels] or a condition op: ... value: ..., not "
+                             f"{'both' if cond else 'neither'}")
+        kind = cb.by_id[crit["item"]]["type"]
+        if kind == "multi" or (kind not in ("likert", "single", "numeric") and crit.get("op") != "present"):
+            raise InputError(f"{where}.item: item '{crit['item']}' is a {kind} item; screen on a likert, single or "
+                             "numeric item (any item but a multi-select one with op: present)")
+        c = {"name": crit["name"], "item": crit["item"], "reason": crit.get("reason"), "key": key}
+        if "keep" in crit:
+            _check_labels(cb, src, key + named, crit["item"], crit["keep"])
+            c.update(op="in", value=[float(cb.code_of(crit["item"], lab)) for lab in crit["keep"]],
+                     given=list(crit["keep"]), keep=list(crit["keep"]))
+        else:
+            c.update(resolve_condition(crit, crit["item"], cb, where))
+        out.append(c)
+    return out
 
 
 def _check_labels(cb: Codebook, src: str, key: str, item_id: str, labels: list) -> None:

@@ -13,7 +13,8 @@ import copy
 
 from ..config import validate
 
-READER_DEFAULTS = {"format": "qualtrics", "sep": ",", "missing_values": []}
+# sep None: detected from the file (upskilling.survey.sniff)
+READER_DEFAULTS = {"format": "qualtrics", "sep": None, "missing_values": [], "encoding": "utf-8-sig"}
 
 
 def deep_merge(base: dict, over: dict) -> dict:

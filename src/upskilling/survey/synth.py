@@ -33,7 +33,7 @@ def synth_codes(cb: Codebook, n: int, seed: int = 0, shift: dict | None = None, 
     shift = shift or {}
     out: dict = {}
     latent = {name: rng.standard_normal(n) for name in cb.constructs}
-    screen = {r["item"]: cb.code_of(r["item"], r["keep"][0]) for r in cb.data["screening"].values()}
+    screen = {r["item"]: cb.code_of(r["item"], r["keep"][0]) for r in cb.screening if "keep" in r}
     attn = {c["item"]: cb.code_of(c["item"], c["correct"]) for c in cb.data["attention_checks"]}
     for it in cb.items:
         iid, kind = it["id"], it["type"]
