@@ -112,6 +112,7 @@ rule integrate_report:
         wave=INTEGRATION_WAVE,
         figure_names=INTEGRATION_FIGURES,
         skipped_figures=SKIPPED_FIGURES,
+        synthetic=wave_is_synthetic(INTEGRATION_WAVE),
         settings=_narrow(config, _integration_report.READS),
     log:
         "logs/integrate/report.log",

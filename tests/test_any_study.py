@@ -60,7 +60,10 @@ def test_the_new_wave_gets_its_own_report_with_its_plans_claims(remote):
     flow = pd.read_csv(remote / "results/survey/remote/flow.csv")
     assert flow["n_remaining"].iloc[0] == 80
     # the study's own wave keeps its report, which now links to the integration wave's full report
-    assert "uses wave remote" in _text((remote / "results/reports/wave1.html").read_text(encoding="utf-8"))
+    wave1 = (remote / "results/reports/wave1.html").read_text(encoding="utf-8")
+    assert "uses wave remote" in _text(wave1)
+    # the small configuration declares its wave synthetic (data_origin); the fixture wave declares nothing
+    assert 'id="synthetic-banner"' in wave1 and 'id="synthetic-banner"' not in html
 
 
 @pytest.mark.slow

@@ -340,6 +340,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
     return {
         "title": "Upskilling with Generative AI: results",
         "wave": paths.get("wave", ""),
+        "synthetic": bool(paths.get("synthetic", False)),
         "sample": sample, "reliability": rel, "claims": claim_blocks,
         "joint_figure": joint_figure,
         "people": {"constructs": [labels.get(c, c) for c in constructs],
