@@ -67,7 +67,7 @@ def work(tmp_path_factory):
     cfg["waves"]["volker"] = dict(block["waves"]["volker"], survey=str(DATA))  # the copy lives in a temp dir
     cfg["integration"].update(block["integration"])
     (work / "config" / "config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
-    proc = run_snakemake(work, *targets("volker"), *targets("wave1"))
+    proc = run_snakemake(work, *targets("volker"), *targets("wave1"), "results/reports/volker.html")
     return work, before, proc
 
 
@@ -231,3 +231,22 @@ def test_wave1_is_unaffected_by_the_new_wave(work):
     assert "wave=wave1" not in proc.stdout + proc.stderr  # no wave1 job was re-run
     assert "wave=volker" in proc.stdout + proc.stderr
     assert not (w / "results/survey/wave1/volker").exists()
+
+
+@pytest.mark.slow
+def test_the_worked_example_gets_its_findings_report(work):
+    """results/reports/volker.html: this example's claims A1-A7 in words (from its plan), each test with
+    its hypothesis text and the published numbers; no synthetic-data banner (real data)."""
+    import re
+
+    work, _, _ = work
+    html = (work / "results" / "reports" / "volker.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[html.index("<body>"):]))
+    plan = yaml.safe_load((ROOT / "config/examples/volker/analysis.yaml").read_text(encoding="utf-8"))
+    for claim, spec in plan["claims"].items():
+        assert f"{claim}. {spec['title']}" in text and spec["statement"] in text
+    assert "Older respondents use ChatGPT less often in private (Pearson)" in text
+    hyp = table(work, "hypotheses").set_index("hypothesis")
+    assert f"= {hyp.loc['A1_pearson', 'effect_size']:.2f} [" in text  # Pearson's r of A1, as in hypotheses.csv
+    assert round(hyp.loc["A1_pearson", "effect_size"], 2) == -0.19  # the package's published r
+    assert 'id="synthetic-banner"' not in html
