@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from upskilling.config import read_yaml, validate
@@ -87,12 +86,11 @@ def test_swapping_survival_and_growth_makes_c1_contradicted(scored):
     assert (after.loc[keep, "verdict"] == before.loc[keep, "verdict"]).all()
 
 
-def test_no_difference_gives_not_supported(scored):
+def test_all_differences_zero_is_not_computable_never_supported(scored):
+    # as R's wilcox.test ("not enough (non-missing) 'x' observations"): no non-zero difference to rank
     same = scored.copy()
-    rng = np.random.default_rng(7)
-    flip = rng.random(len(same)) < 0.5
-    s, g = same["survival"].copy(), same["growth"].copy()
-    same.loc[flip, "survival"], same.loc[flip, "growth"] = g[flip], s[flip]
     same["growth"] = same["survival"]
     out = stage.hypotheses(same, CB, ANALYSIS).set_index("hypothesis")
-    assert out.loc["H1", "verdict"] == "not supported" and math.isnan(out.loc["H1", "effect_size"])
+    assert out.loc["H1", "verdict"] == "not computable" and math.isnan(out.loc["H1", "effect_size"])
+    assert math.isnan(out.loc["H1", "p"]) and out.loc["H1", "note"].startswith("H1: ")
+    assert "survival equals growth for all" in out.loc["H1", "note"]

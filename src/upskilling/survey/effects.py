@@ -51,7 +51,10 @@ def rank_biserial_independent(u1: float, n1: int, n2: int, level: float = 0.95) 
 
     Returns ``(r, ci_low, ci_high)``: r = 2 U1 / (n1 n2) - 1 (positive when the first sample tends to
     be larger), CI as ``effectsize::rank_biserial``: SE = sqrt((n1 + n2 + 1) / (3 n1 n2)) on the z scale.
+    NaN for an empty group.
     """
+    if n1 == 0 or n2 == 0:  # an empty group: no pairs to compare
+        return (math.nan, math.nan, math.nan)
     r = float(2 * u1 / (n1 * n2) - 1)
     se = math.sqrt((n1 + n2 + 1) / (3 * n1 * n2))
     lo, hi = _fisher_interval(r, se, level)

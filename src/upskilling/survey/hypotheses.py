@@ -5,6 +5,12 @@ meet the hypothesis' ``where`` conditions (a respondent missing a condition's va
 R's ``subset``). The plan's ``derived`` variables are added to the scored table first. Test functions
 live in :mod:`.stats_rank`, :mod:`.stats_counts`, :mod:`.stats_metric` and :mod:`.stats_ordinal`;
 corrections and verdicts in :mod:`.verdict`.
+
+Data that do not allow a test (no cases in the subset, an empty group, a constant variable, every
+difference zero, a singular ordinal model) do not stop the plan: that row gets NaN statistic and p,
+the verdict "not computable" and a one-line ``note`` naming the hypothesis and the reason (e.g.
+"H3: Mann-Whitney group 'no' of freelancing is empty"). A combination over it follows the rule in
+:mod:`.verdict`. ``note`` is "" for rows with nothing to report.
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ log = get_logger("survey")
 #: Columns of hypotheses.csv: the contract of docs/ARCHITECTURE.md first, then extras.
 COLUMNS = ["hypothesis", "claim", "test", "variables", "alternative", "statistic", "df", "p", "p_adjusted",
            "correction", "effect_size_name", "effect_size", "ci_low", "ci_high", "n", "alpha", "verdict",
-           "primary", "label", "family", "direction", "statistic_name", "p_opposite", "p_opposite_adjusted"]
+           "primary", "label", "family", "direction", "statistic_name", "p_opposite", "p_opposite_adjusted", "note"]
 
 _OPS = {"eq": np.equal, "ne": np.not_equal, "gt": np.greater, "ge": np.greater_equal, "lt": np.less,
         "le": np.less_equal}
@@ -83,6 +89,17 @@ def _shown(cond: dict) -> str:
     return f"{cond['variable']} {cond['op']} {shown}"
 
 
+def _group_name(plan: Plan, var: str, code: float) -> str:
+    """A group of ``var`` as the reader knows it: its label on the scale ("'no'"), else its code."""
+    item = scale_item(plan.codebook, var)
+    sc = plan.codebook.scale_of(item) if item else None
+    if sc:
+        for lab, c in zip(sc["labels"], sc["codes"]):
+            if float(c) == float(code):
+                return f"'{lab}'"
+    return f"'{_fmt(code)}'"
+
+
 def subset(scored: pd.DataFrame, h: dict) -> tuple[pd.DataFrame, str]:
     """The rows of ``scored`` meeting every ``where`` condition of ``h`` and a readable suffix for 'variables'."""
     if not h.get("where"):
@@ -100,12 +117,15 @@ def run_test(h: dict, scored: pd.DataFrame, plan: Plan) -> tuple[TestResult, str
     wx = m["wilcoxon"]
     if t == "wilcoxon_one_sample":
         x = _num(scored, v["x"])
-        return sr.wilcoxon_one_sample(x[np.isfinite(x)], h["mu"], alt, wx["exact"], wx["correct"], level), \
-            f"{v['x']} vs {_fmt(h['mu'])}"
+        return sr.wilcoxon_one_sample(x[np.isfinite(x)], h["mu"], alt, wx["exact"], wx["correct"], level,
+                                      name=v["x"]), f"{v['x']} vs {_fmt(h['mu'])}"
     if t == "wilcoxon_paired":
-        return sr.wilcoxon_paired(_num(scored, v["x"]), _num(scored, v["y"]), alt, wx["exact"], wx["correct"], level), \
-            f"{v['x']} vs {v['y']}"
+        return sr.wilcoxon_paired(_num(scored, v["x"]), _num(scored, v["y"]), alt, wx["exact"], wx["correct"], level,
+                                  names=(v["x"], v["y"])), f"{v['x']} vs {v['y']}"
     if t == "friedman":
+        if len(v["within"]) < 3:
+            raise InputError(f"{plan.path}: hypothesis '{h['id']}': friedman needs at least three variables in "
+                             f"within, {len(v['within'])} given; use wilcoxon_paired for two")
         return sr.friedman(np.column_stack([_num(scored, c) for c in v["within"]]), level), ", ".join(v["within"])
     if t == "binomial":
         x = _num(scored, v["x"])
@@ -125,41 +145,55 @@ def run_test(h: dict, scored: pd.DataFrame, plan: Plan) -> tuple[TestResult, str
         x, y = _num(scored, v["x"]), _num(scored, v["y"])
         ok = np.isfinite(x) & np.isfinite(y)
         table = pd.crosstab(x[ok], y[ok]).to_numpy()
-        return (sc.chisq_independence(table, m["chisq"]["correct"], level, m["chisq"]["cramers_v_from"]),
+        return (sc.chisq_independence(table, m["chisq"]["correct"], level, m["chisq"]["cramers_v_from"],
+                                      names=(v["x"], v["y"])),
                 f"{v['x']} x {v['y']}")
     if t == "spearman":
-        return sr.spearman(_num(scored, v["x"]), _num(scored, v["y"]), alt, level), f"{v['x']} ~ {v['y']}"
+        return sr.spearman(_num(scored, v["x"]), _num(scored, v["y"]), alt, level, names=(v["x"], v["y"])), \
+            f"{v['x']} ~ {v['y']}"
     if t == "pearson":
-        return sm.pearson(_num(scored, v["x"]), _num(scored, v["y"]), alt, level), f"{v['x']} ~ {v['y']}"
+        return sm.pearson(_num(scored, v["x"]), _num(scored, v["y"]), alt, level, names=(v["x"], v["y"])), \
+            f"{v['x']} ~ {v['y']}"
     if t == "mann_whitney":
         x, g = _num(scored, v["x"]), _num(scored, v["group"])
         a, b = h["groups"]
         mw = m["mann_whitney"]
-        return sr.mann_whitney(x[g == a], x[g == b], alt, mw["exact"], mw["correct"], level), \
+        names = tuple(f"{_group_name(plan, v['group'], c)} of {v['group']}" for c in (a, b))
+        return sr.mann_whitney(x[g == a], x[g == b], alt, mw["exact"], mw["correct"], level, names=names), \
             f"{v['x']} by {v['group']} ({_fmt(a)} vs {_fmt(b)})"
     if t == "kruskal_wallis":
         x, g = _num(scored, v["x"]), _num(scored, v["group"])
         levels = h.get("groups") or sorted(np.unique(g[np.isfinite(g)]))
-        return sr.kruskal_wallis([x[g == lev] for lev in levels], level), f"{v['x']} by {v['group']}"
+        names = [_group_name(plan, v["group"], lev) for lev in levels]
+        return sr.kruskal_wallis([x[g == lev] for lev in levels], level, names=names), f"{v['x']} by {v['group']}"
     if t == "ordinal_logit":
+        # data that do not identify the model give a not-computable result (never an error blaming the plan)
         X = pd.DataFrame({p: _num(scored, p) for p in v["predictors"]})
-        try:
-            res = so.ordinal_logit(_num(scored, v["outcome"]), X, v["term"], alt, m["ordinal_logit"]["standardize"], level)
-        except ValueError as exc:
-            raise InputError(f"{plan.path}: hypothesis '{h['id']}': {exc}") from None
+        res = so.ordinal_logit(_num(scored, v["outcome"]), X, v["term"], alt, m["ordinal_logit"]["standardize"], level)
         return res, f"{v['outcome']} ~ {' + '.join(v['predictors'])} [{v['term']}]"
     raise InputError(f"{plan.path}: hypothesis '{h['id']}': unknown test '{t}'")
 
 
-def _row(h: dict, res: TestResult, variables: str, **over) -> dict:
+def _row(h: dict, res: TestResult, variables: str, cond: str = "", **over) -> dict:
     row = {"hypothesis": h["id"], "claim": h["claim"], "test": h["test"], "variables": variables,
            "alternative": h["alternative"], "statistic": res.statistic, "df": res.df, "p": res.p,
            "effect_size_name": res.effect_size_name, "effect_size": res.effect_size, "ci_low": res.ci_low,
            "ci_high": res.ci_high, "n": res.n, "alpha": h["alpha"], "primary": bool(h.get("primary", False)),
            "label": h.get("label", ""), "family": h.get("family"), "direction": h["direction"],
-           "statistic_name": res.statistic_name, "p_opposite": res.p_opposite, "sign": res.sign}
+           "statistic_name": res.statistic_name, "p_opposite": res.p_opposite, "sign": res.sign,
+           "note": f"{h['id']}: {res.note}{cond}" if res.note else ""}
     row.update(over)
     return row
+
+
+def _log_row(row: dict, res: TestResult) -> None:
+    if not res.computable:
+        log.warning("not computable: %s", row["note"])
+        return
+    log.info("%s (%s): %s = %.4g, p = %.4g, n = %d", row["hypothesis"], row["test"], res.statistic_name,
+             res.statistic, res.p, res.n)
+    if row["note"]:
+        log.warning("%s", row["note"])
 
 
 def run_plan(scored: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -174,16 +208,17 @@ def run_plan(scored: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             continue
         data, cond = subset(scored, h)
         res, desc = run_test(h, data, plan)
-        rows.append(_row(h, res, desc + cond))
-        log.info("%s (%s): %s = %.4g, p = %.4g, n = %d", h["id"], h["test"], res.statistic_name, res.statistic, res.p, res.n)
+        rows.append(_row(h, res, desc + cond, cond))
+        _log_row(rows[-1], res)
         if h["test"] == "friedman" and "posthoc" in h:
             wx = plan.methods["wilcoxon"]
             for a, b in itertools.combinations(h["variables"]["within"], 2):
                 pr = sr.wilcoxon_paired(_num(data, a), _num(data, b), "two-sided", wx["exact"], wx["correct"],
-                                        plan.defaults["ci_level"])
+                                        plan.defaults["ci_level"], names=(a, b))
                 sub = dict(h, id=f"{h['id']}.{a}-{b}", test="wilcoxon_paired", primary=False, direction="none",
                            family=h["posthoc"]["family"], label=f"post-hoc: {a} vs {b}")
-                rows.append(_row(sub, pr, f"{a} vs {b}{cond}"))
+                rows.append(_row(sub, pr, f"{a} vs {b}{cond}", cond))
+                _log_row(rows[-1], pr)
     tested = [r for r in rows if "_combo" not in r]
     vd.apply_corrections(tested, plan.families, plan.defaults["correction"])
     for r in tested:
@@ -203,7 +238,9 @@ def run_plan(scored: pd.DataFrame, plan: Plan) -> pd.DataFrame:
                    "alpha": h["alpha"], "verdict": v, "primary": bool(h.get("primary", False)),
                    "label": h.get("label", ""), "family": None, "direction": "none",
                    "statistic_name": f"deciding: {dec['hypothesis']}", "p_opposite": math.nan,
-                   "p_opposite_adjusted": math.nan}
+                   "p_opposite_adjusted": math.nan, "note": vd.combine_note(h["test"], h["id"], v, comps)}
+        if rows[i]["note"]:
+            log.warning("%s", rows[i]["note"])
         by_id[h["id"]] = rows[i]
     out = pd.DataFrame(rows)
     return out[COLUMNS]

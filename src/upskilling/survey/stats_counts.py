@@ -11,6 +11,11 @@ chisq_independence     ``chisq.test(table, correct = TRUE)``   Cramér's V = sqr
 The binomial CI is always two-sided (R's ``binom.test`` returns a one-sided interval for one-sided
 alternatives; the pipeline reports ``binom.test(k, n)$conf.int`` so every row has a 95% interval).
 Yates' continuity correction applies only to 2 x 2 tables, as in R.
+
+Counts that do not allow a test give a :func:`~upskilling.survey.result.not_computable` result (NaN
+statistic and p, a ``note``): no answers (binomial, goodness of fit), a single category (goodness of fit:
+0 df), or a table with fewer than two non-empty rows or columns (independence: 0 df; R returns
+X-squared = 0 with df = 0 and p = NA or 1, neither meaningful).
 """
 from __future__ import annotations
 
@@ -20,11 +25,15 @@ import numpy as np
 from scipy import stats
 
 from . import effects
-from .result import OPPOSITE, TestResult, sign_of
+from .result import OPPOSITE, TestResult, not_computable, sign_of
 
 
 def binomial(k: int, n: int, p0: float = 0.5, alternative: str = "two-sided", level: float = 0.95) -> TestResult:
     """Exact binomial test of ``k`` successes in ``n`` trials against ``p0``; statistic = k."""
+    if int(n) == 0:
+        return not_computable("successes", "proportion", 0,
+                              "binomial test: no answers, so there are no successes to count",
+                              p0=p0)
     res = stats.binomtest(int(k), int(n), p0, alternative=alternative)
     p_opp = (float(stats.binomtest(int(k), int(n), p0, alternative=OPPOSITE[alternative]).pvalue)
              if alternative != "two-sided" else math.nan)
@@ -42,6 +51,11 @@ def chisq_gof(counts, expected_p, level: float = 0.95) -> TestResult:
     p = np.asarray(expected_p, dtype=float)
     p = p / p.sum()
     n = counts.sum()
+    if n == 0:
+        return not_computable("X-squared", "cohens_w", 0, "chi-square goodness of fit: no answers to count")
+    if counts.size < 2:
+        return not_computable("X-squared", "cohens_w", n, "chi-square goodness of fit needs at least two "
+                              f"categories, {counts.size} found (0 df)", df=0.0)
     chi, pval = stats.chisquare(counts, n * p)
     df = counts.size - 1
     lo, hi = effects.ncp_interval(float(chi), df, level)
@@ -50,11 +64,22 @@ def chisq_gof(counts, expected_p, level: float = 0.95) -> TestResult:
 
 
 def chisq_independence(table, correct: bool = True, level: float = 0.95,
-                       cramers_v_from: str = "uncorrected") -> TestResult:
+                       cramers_v_from: str = "uncorrected", names: tuple[str, str] = ("the rows", "the columns"),
+                       ) -> TestResult:
     """Pearson chi-square test of independence of a contingency ``table`` (rows x columns). Cramér's V from
-    the uncorrected statistic (``cramers_v_from="uncorrected"``) or from the test's (``"test"``)."""
+    the uncorrected statistic (``cramers_v_from="uncorrected"``) or from the test's (``"test"``).
+    ``names`` (rows, columns variable) make the note of a not-computable result readable."""
     t = np.asarray(table, dtype=float)
+    if t.ndim != 2 or t.sum() == 0:
+        return not_computable("X-squared", "cramers_v", 0,
+                              f"chi-square test of independence: no complete pairs of {names[0]} and {names[1]}")
     t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+    single = [nm for nm, k in zip(names, t.shape) if k < 2]
+    if single:
+        return not_computable("X-squared", "cramers_v", t.sum(),
+                              f"chi-square test of independence: {' and '.join(single)} "
+                              f"{'have' if len(single) > 1 else 'has'} a single observed category, so "
+                              "there is no association to test (0 df)", df=0.0, shape=list(t.shape))
     chi, pval, df, _ = stats.chi2_contingency(t, correction=correct)
     n = t.sum()
     m = min(t.shape) - 1

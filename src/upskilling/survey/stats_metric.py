@@ -19,15 +19,18 @@ import numpy as np
 from scipy import stats
 
 from . import effects
-from .result import OPPOSITE, TestResult, sign_of
+from .result import OPPOSITE, TestResult, not_computable, sign_of
+from .stats_rank import correlation_degenerate
 
 
-def pearson(x, y, alternative: str = "two-sided", level: float = 0.95) -> TestResult:
+def pearson(x, y, alternative: str = "two-sided", level: float = 0.95,
+            names: tuple[str, str] = ("x", "y")) -> TestResult:
     """Pearson correlation of the complete pairs of ``x`` and ``y``.
 
     Returns a :class:`TestResult` with statistic t = r sqrt((n - 2) / (1 - r²)) (name ``t``), df n - 2,
     p for ``alternative``, effect ``pearson_r`` with its Fisher-z CI, n. Fewer than three pairs or a
-    constant variable give NaN statistics (the verdict is then 'not supported').
+    constant variable give a not-computable result (NaN statistics, a ``note`` naming ``names``; the
+    verdict is then 'not computable').
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -35,8 +38,9 @@ def pearson(x, y, alternative: str = "two-sided", level: float = 0.95) -> TestRe
     x, y = x[ok], y[ok]
     n = int(x.size)
     nan = math.nan
-    if n < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return TestResult(nan, "t", float(n - 2) if n >= 2 else nan, nan, nan, 0, "pearson_r", nan, nan, nan, n)
+    note = correlation_degenerate(x, y, names, "Pearson's r")
+    if note:
+        return not_computable("t", "pearson_r", n, note, df=float(n - 2) if n >= 2 else nan)
     res = stats.pearsonr(x, y, alternative=alternative)
     p_opp = float(stats.pearsonr(x, y, alternative=OPPOSITE[alternative]).pvalue) if alternative != "two-sided" else nan
     r = float(res.statistic)

@@ -10,6 +10,14 @@ same estimates (a unit test checks this), but with numerical derivatives only, s
 converged Hessian took ~24 s for 220 respondents and would not scale to the 100,000-respondent
 benchmark. The odds-ratio interval is the Wald interval ``exp(beta ± z * SE)`` (R:
 ``exp(confint.default(fit))``); profile intervals are not used, so CI and Wald p tell the same story.
+
+Data that do not identify the model raise :class:`~upskilling.survey.result.NotComputable` (a
+ValueError) in :func:`fit_ordinal_logit`; :func:`ordinal_logit` returns them as a not-computable result
+with the reason as its ``note``: fewer than two outcome levels, a constant predictor, collinear
+predictors, complete or quasi-complete separation and too few respondents for the parameters. The last
+three are found as ``ordinal::clm`` finds them ("Hessian is numerically singular: parameters are not
+uniquely determined"): the information matrix at the optimum has an eigenvalue below sqrt(machine
+epsilon), or cannot be inverted (Cholesky).
 """
 from __future__ import annotations
 
@@ -19,7 +27,10 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .result import OPPOSITE, TestResult, sign_of
+from .result import OPPOSITE, NotComputable, TestResult, count, not_computable, sign_of
+
+#: ``ordinal::clm``'s tolerance for a numerically zero eigenvalue of the Hessian (sqrt(.Machine$double.eps)).
+SINGULAR_TOL = float(np.sqrt(np.finfo(float).eps))
 
 
 def _loglik_parts(params: np.ndarray, y: np.ndarray, X: np.ndarray, n_thr: int, hessian: bool):
@@ -58,19 +69,30 @@ def fit_ordinal_logit(y, X: pd.DataFrame, standardize: bool = False, tol: float 
 
     Complete cases only; the outcome's distinct observed values, sorted, are its ordered levels.
     Returns a dict: ``coef`` and ``se`` (Series by predictor), ``thresholds`` (array), ``loglik``,
-    ``n``, ``levels``, ``iterations``. Raises ValueError if it does not converge or the information
-    matrix is singular (e.g. complete separation, a constant predictor).
+    ``n``, ``levels``, ``iterations``. Raises :class:`NotComputable` (a ValueError) if the data do not
+    identify the model (see the module docstring) or the fit does not converge.
     """
     data = pd.concat([pd.Series(np.asarray(y, dtype=float), index=X.index, name="__y"), X.astype(float)], axis=1)
     data = data.dropna()
     names = list(X.columns)
-    if standardize:
-        for c in names:
-            data[c] = (data[c] - data[c].mean()) / data[c].std(ddof=1)
+    n = len(data)
+    if n == 0:
+        raise NotComputable("no respondent has the outcome and every predictor")
     levels, codes = np.unique(data["__y"].to_numpy(), return_inverse=True)
     n_thr = len(levels) - 1
     if n_thr < 1:
-        raise ValueError("the outcome has a single value; an ordinal model needs at least two")
+        raise NotComputable(f"the outcome has a single value ({levels[0]:g}) in {count(n, 'complete case')}; an "
+                            "ordinal model needs at least two outcome levels")
+    for c in names:
+        if np.ptp(data[c].to_numpy()) == 0:
+            raise NotComputable(f"predictor '{c}' is constant ({data[c].iloc[0]:g} in all "
+                                f"{count(n, 'complete case')}), so its slope is not identified")
+    if standardize:
+        for c in names:
+            data[c] = (data[c] - data[c].mean()) / data[c].std(ddof=1)
+    singular = (f"the information matrix is numerically singular ({count(n, 'complete case')} for {n_thr + len(names)} "
+                "parameters: complete or quasi-complete separation, collinear predictors or too few respondents), "
+                "so the slopes are not uniquely determined")
     Xm = data[names].to_numpy(dtype=float)
     cum = np.cumsum(np.bincount(codes, minlength=len(levels)))[:-1] / len(codes)
     params = np.concatenate([special.logit(cum), np.zeros(len(names))])
@@ -79,7 +101,7 @@ def fit_ordinal_logit(y, X: pd.DataFrame, standardize: bool = False, tol: float 
         try:
             step = np.linalg.solve(H, grad)
         except np.linalg.LinAlgError:
-            raise ValueError("the information matrix is singular (a constant predictor or complete separation?)") from None
+            raise NotComputable(singular) from None
         t = 1.0
         while True:
             new = params - t * step
@@ -90,13 +112,21 @@ def fit_ordinal_logit(y, X: pd.DataFrame, standardize: bool = False, tol: float 
                     break
             t /= 2
             if t < 1e-10:
-                raise ValueError("Newton-Raphson could not improve the likelihood; check the predictors")
+                raise NotComputable("Newton-Raphson could not improve the likelihood (a singular or degenerate "
+                                    "model); check the predictors")
         params, ll, grad, H = new, ll_new, g_new, H_new
         if np.max(np.abs(grad)) < tol:
             break
     else:
-        raise ValueError(f"did not converge in {max_iter} Newton-Raphson iterations")
-    cov = np.linalg.inv(-H)
+        raise NotComputable(f"the ordinal model did not converge in {max_iter} Newton-Raphson iterations")
+    info = -H
+    if not np.all(np.isfinite(info)) or np.linalg.eigvalsh(info).min() < SINGULAR_TOL:
+        raise NotComputable(singular)
+    try:
+        np.linalg.cholesky(info)
+        cov = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        raise NotComputable(singular) from None
     se = np.sqrt(np.diag(cov))
     return {"coef": pd.Series(params[n_thr:], index=names), "se": pd.Series(se[n_thr:], index=names),
             "thresholds": params[:n_thr], "loglik": ll, "n": int(len(codes)), "levels": levels, "iterations": it}
@@ -115,9 +145,14 @@ def ordinal_logit(y, X: pd.DataFrame, term: str, alternative: str = "two-sided",
     """Test the slope of ``term`` in the proportional-odds model of ``y`` on ``X``.
 
     Statistic: Wald z = beta / SE; effect: odds ratio exp(beta) with Wald CI; ``details`` holds every
-    slope (log-odds) and SE so the whole model can be reported.
+    slope (log-odds) and SE so the whole model can be reported. Data that do not identify the model give
+    a not-computable result whose ``note`` says why (see the module docstring).
     """
-    fit = fit_ordinal_logit(y, X, standardize)
+    try:
+        fit = fit_ordinal_logit(y, X, standardize)
+    except NotComputable as exc:
+        ok = np.isfinite(np.asarray(y, dtype=float)) & np.all(np.isfinite(X.to_numpy(dtype=float)), axis=1)
+        return not_computable("z", "odds_ratio", int(ok.sum()), f"ordinal logistic regression: {exc}")
     b, se = float(fit["coef"][term]), float(fit["se"][term])
     z = b / se
     q = float(stats.norm.ppf(1 - (1 - level) / 2))

@@ -18,6 +18,12 @@ spearman               ``cor.test(method="spearman", exact=FALSE)`` rho (Bonett-
 R's ``exact = TRUE``; only valid without ties and zeros) or ``"auto"`` (R's default: exact when
 n < 50 and there are no ties or zeros). ``correct`` is the continuity correction of the normal
 approximation (R's ``correct``).
+
+Data that do not allow a test give a :func:`~upskilling.survey.result.not_computable` result (NaN
+statistic and p, a ``note`` saying why) instead of an error: no cases, a group left empty, every
+difference zero (Wilcoxon; R: "not enough (non-missing) 'x' observations"), every value equal
+(Mann-Whitney, Kruskal-Wallis, Friedman, a constant variable in Spearman's rho; R returns NA), fewer
+than three pairs (Spearman). The optional ``names`` only make those notes readable.
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ import numpy as np
 from scipy import stats
 
 from . import effects
-from .result import OPPOSITE, TestResult, sign_of
+from .result import OPPOSITE, TestResult, count, not_computable, sign_of
 
 
 def _method(values: np.ndarray, exact, n: int) -> str:
@@ -37,14 +43,20 @@ def _method(values: np.ndarray, exact, n: int) -> str:
     return "exact" if exact else "approx"
 
 
-def _signed_rank(d: np.ndarray, alternative: str, exact, correct: bool, level: float) -> TestResult:
+def _signed_rank(d: np.ndarray, alternative: str, exact, correct: bool, level: float, what: str,
+                 zero: str) -> TestResult:
     d = d[np.isfinite(d)]
     nz = d[d != 0]
     n_used = nz.size
-    r, lo, hi = effects.rank_biserial_paired(nz, level)
+    if d.size == 0:
+        return not_computable("V", "r_rank_biserial", 0, f"Wilcoxon signed-rank test: no complete cases of {what}",
+                              n_nonzero=0)
     if n_used == 0:
-        return TestResult(math.nan, "V", math.nan, math.nan, math.nan, 0, "r_rank_biserial",
-                          math.nan, math.nan, math.nan, int(d.size))
+        return not_computable("V", "r_rank_biserial", d.size,
+                              f"Wilcoxon signed-rank test: {zero} for {'the' if d.size == 1 else 'all'} "
+                              f"{count(d.size, 'respondent')}, so there is no non-zero difference to rank",
+                              n_nonzero=0)
+    r, lo, hi = effects.rank_biserial_paired(nz, level)
     ranks = stats.rankdata(np.abs(nz))
     v = float(ranks[nz > 0].sum())
     method = _method(np.abs(nz), exact, n_used)
@@ -60,33 +72,46 @@ def _signed_rank(d: np.ndarray, alternative: str, exact, correct: bool, level: f
 
 
 def wilcoxon_one_sample(x, mu: float = 0.0, alternative: str = "two-sided", exact=False,
-                        correct: bool = True, level: float = 0.95) -> TestResult:
+                        correct: bool = True, level: float = 0.95, name: str = "x") -> TestResult:
     """One-sample Wilcoxon signed-rank test of ``x`` against location ``mu``.
 
     Statistic V = sum of the ranks of the positive ``x - mu`` (zeros dropped, as R does); ``n`` counts
     all non-missing x, ``details['n_nonzero']`` the pairs used.
     """
     x = np.asarray(x, dtype=float)
-    return _signed_rank(x - mu, alternative, exact, correct, level)
+    return _signed_rank(x - mu, alternative, exact, correct, level, name, f"{name} equals mu = {mu:g}")
 
 
 def wilcoxon_paired(x, y, alternative: str = "two-sided", exact=False, correct: bool = True,
-                    level: float = 0.95) -> TestResult:
+                    level: float = 0.95, names: tuple[str, str] = ("x", "y")) -> TestResult:
     """Paired Wilcoxon signed-rank test of ``x - y`` (complete pairs only)."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
-    return _signed_rank(x[ok] - y[ok], alternative, exact, correct, level)
+    a, b = names
+    return _signed_rank(x[ok] - y[ok], alternative, exact, correct, level, f"{a} and {b}", f"{a} equals {b}")
 
 
 def mann_whitney(x, y, alternative: str = "two-sided", exact=False, correct: bool = True,
-                 level: float = 0.95) -> TestResult:
-    """Mann-Whitney U test (``wilcox.test(x, y)``); W = U of ``x``; effect r > 0 when x tends to be larger."""
+                 level: float = 0.95, names: tuple[str, str] = ("first", "second")) -> TestResult:
+    """Mann-Whitney U test (``wilcox.test(x, y)``); W = U of ``x``; effect r > 0 when x tends to be larger.
+
+    ``names`` name the two groups in the note of a not-computable result (an empty group, every value equal).
+    """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     x, y = x[np.isfinite(x)], y[np.isfinite(y)]
     n1, n2 = x.size, y.size
     both = np.concatenate([x, y])
+    if n1 == 0 or n2 == 0:
+        empty = " and ".join(nm for nm, k in zip(names, (n1, n2)) if k == 0)
+        return not_computable("W", "r_rank_biserial", n1 + n2,
+                              f"Mann-Whitney group{'s' if n1 == n2 == 0 else ''} {empty} "
+                              f"{'are' if n1 == n2 == 0 else 'is'} empty", n1=n1, n2=n2)
+    if np.ptp(both) == 0:
+        return not_computable("W", "r_rank_biserial", n1 + n2,
+                              f"Mann-Whitney test: all {both.size} values are equal ({both[0]:g}), so the groups "
+                              "cannot differ", n1=n1, n2=n2)
     if exact == "auto":
         method = "exact" if (n1 < 50 and n2 < 50 and np.unique(both).size == both.size) else "asymptotic"
     else:
@@ -103,22 +128,39 @@ def mann_whitney(x, y, alternative: str = "two-sided", exact=False, correct: boo
                       int(n1 + n2), {"n1": n1, "n2": n2, "method": method})
 
 
-def kruskal_wallis(groups: list, level: float = 0.95) -> TestResult:
+def kruskal_wallis(groups: list, level: float = 0.95, names: list[str] | None = None) -> TestResult:
     """Kruskal-Wallis H test (tie-corrected, as ``kruskal.test``); effect epsilon² = H / (n - 1).
 
     epsilon² is ``effectsize::rank_epsilon_squared`` (H / ((n² - 1)/(n + 1))); its CI comes from the
     non-central chi-square interval for H with k - 1 df, divided by n - 1 and capped at 1.
+
+    Empty groups are left out (as R's ``kruskal.test`` drops unused factor levels; the note names them);
+    fewer than two non-empty groups or every value equal give a not-computable result.
     """
     groups = [np.asarray(g, dtype=float) for g in groups]
     groups = [g[np.isfinite(g)] for g in groups]
+    names = list(names) if names is not None else [f"{i + 1}" for i in range(len(groups))]
+    empty = [nm for nm, g in zip(names, groups) if g.size == 0]
     groups = [g for g in groups if g.size > 0]
     n = int(sum(g.size for g in groups))
     k = len(groups)
+    left_out = (f"group{'s' if len(empty) > 1 else ''} {', '.join(empty)} "
+                f"{'are' if len(empty) > 1 else 'is'} empty") if empty else ""
+    if k < 2:
+        return not_computable("chi-squared", "epsilon_squared", n,
+                              f"Kruskal-Wallis test needs two non-empty groups, {k} left"
+                              + (f" ({left_out})" if left_out else ""), k=k)
+    allv = np.concatenate(groups)
+    if np.ptp(allv) == 0:
+        return not_computable("chi-squared", "epsilon_squared", n,
+                              f"Kruskal-Wallis test: all {n} values are equal ({allv[0]:g}), so the groups "
+                              "cannot differ", k=k)
     h, p = stats.kruskal(*groups)
     eps = float(h) / (n - 1)
     lo, hi = effects.ncp_interval(float(h), k - 1, level)
     return TestResult(float(h), "chi-squared", k - 1, float(p), math.nan, 0, "epsilon_squared", eps,
-                      min(lo / (n - 1), 1.0), min(hi / (n - 1), 1.0), n, {"k": k})
+                      min(lo / (n - 1), 1.0), min(hi / (n - 1), 1.0), n, {"k": k},
+                      f"Kruskal-Wallis {left_out}; it is left out" if left_out else "")
 
 
 def friedman(matrix, level: float = 0.95) -> TestResult:
@@ -130,6 +172,14 @@ def friedman(matrix, level: float = 0.95) -> TestResult:
     m = np.asarray(matrix, dtype=float)
     m = m[np.all(np.isfinite(m), axis=1)]
     n, k = m.shape
+    if n == 0:
+        return not_computable("chi-squared", "kendall_w", 0, f"Friedman test: no respondent has all {k} variables",
+                              df=k - 1, k=k)
+    if np.all(np.ptp(m, axis=1) == 0):
+        return not_computable("chi-squared", "kendall_w", n,
+                              f"Friedman test: {'the' if n == 1 else 'each of the'} {count(n, 'respondent')} "
+                              f"gives all {k} variables the same value, "
+                              "so there is nothing to rank", df=k - 1, k=k)
     chi, p = stats.friedmanchisquare(*m.T)
     w = float(chi) / (n * (k - 1))
     lo, hi = effects.ncp_interval(float(chi), k - 1, level)
@@ -137,16 +187,21 @@ def friedman(matrix, level: float = 0.95) -> TestResult:
                       min(lo / (n * (k - 1)), 1.0), min(hi / (n * (k - 1)), 1.0), int(n), {"k": k})
 
 
-def spearman(x, y, alternative: str = "two-sided", level: float = 0.95) -> TestResult:
+def spearman(x, y, alternative: str = "two-sided", level: float = 0.95,
+             names: tuple[str, str] = ("x", "y")) -> TestResult:
     """Spearman rank correlation, p from the t approximation (``cor.test(..., exact = FALSE)``).
 
-    Statistic S = (n³ - n)(1 - rho)/6 as R reports it; CI of rho by Bonett-Wright.
+    Statistic S = (n³ - n)(1 - rho)/6 as R reports it; CI of rho by Bonett-Wright. Fewer than three
+    complete pairs or a constant variable give a not-computable result.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
     x, y = x[ok], y[ok]
     n = int(x.size)
+    note = correlation_degenerate(x, y, names, "Spearman's rho")
+    if note:
+        return not_computable("S", "rho", n, note)
 
     def run(alt: str):
         return stats.spearmanr(x, y, alternative=alt)
@@ -157,3 +212,15 @@ def spearman(x, y, alternative: str = "two-sided", level: float = 0.95) -> TestR
     s = (n**3 - n) * (1 - rho) / 6
     lo, hi = effects.spearman_ci(rho, n, level)
     return TestResult(s, "S", math.nan, float(res.pvalue), p_opp, sign_of(rho), "rho", rho, lo, hi, n)
+
+
+def correlation_degenerate(x: np.ndarray, y: np.ndarray, names: tuple[str, str], what: str) -> str:
+    """Why a correlation of the complete pairs ``x``, ``y`` cannot be computed ("" if it can):
+    fewer than three pairs, or a constant variable."""
+    n = int(x.size)
+    if n < 3:
+        return f"{what} needs at least 3 complete pairs of {names[0]} and {names[1]}, {n} found"
+    for v, nm in zip((x, y), names):
+        if np.ptp(v) == 0:
+            return f"{what}: {nm} is constant (all {n} values are {v[0]:g}), so it correlates with nothing"
+    return ""

@@ -74,11 +74,15 @@ def hypotheses_display(h: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
             else:
                 places = decimals
             stat = f"{sym}{df} = {fmt_num(r.statistic, places)}"
-        else:
+        elif r.test in ("all_of", "any_of"):
             stat = "(combined)"
+        else:
+            stat = "—"  # not computable: the note says why
         bounded = r.effect_size_name in BOUNDED
         es = (f"{EFFECT_SYMBOL.get(r.effect_size_name, r.effect_size_name)} = "
               f"{fmt_num(r.effect_size, decimals, bounded)} {_ci(r.ci_low, r.ci_high, decimals, bounded)}").strip()
+        if not math.isfinite(r.effect_size):  # not computable: no effect size to show
+            es = ""
         star = "*" if r.primary else ""
         rows.append({"Claim": r.claim, "Hypothesis": f"{r.hypothesis}{star}", "Test": r.test.replace("_", " "),
                      "Statistic": stat, "p": fmt_p(r.p), "p (adj.)": fmt_p(r.p_adjusted),
@@ -86,10 +90,20 @@ def hypotheses_display(h: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def notes_text(table: pd.DataFrame) -> str:
+    """The non-empty ``note`` cells of a result table as one sentence ('' if none or no such column),
+    e.g. "H3: Mann-Whitney group 'no' of freelancing is empty." for a table note."""
+    if "note" not in table.columns:
+        return ""
+    notes = [str(n).strip() for n in table["note"] if isinstance(n, str) and n.strip()]
+    return " ".join(n if n.endswith(".") else n + "." for n in notes)
+
+
 def reliability_display(rel: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     """Display table of reliability.csv: Scale, k, n, α [95% CI], ω_t."""
     return pd.DataFrame([{"Scale": r.scale, "k": str(int(r.n_items)), "n": str(int(r.n)),
-                          "α [95% CI]": f"{fmt_num(r.alpha, decimals, True)} {_ci(r.alpha_ci_low, r.alpha_ci_high, decimals, True)}",
+                          "α [95% CI]": f"{fmt_num(r.alpha, decimals, True)} "
+                                        f"{_ci(r.alpha_ci_low, r.alpha_ci_high, decimals, True)}".strip(),
                           "ω_t": fmt_num(r.omega_total, decimals, True)} for r in rel.itertuples(index=False)])
 
 
