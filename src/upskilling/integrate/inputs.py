@@ -34,6 +34,10 @@ COLUMNS = {
     "scored": ["respondent_id"],
 }
 
+#: Identifier columns, always read as text: a survey whose ids are numbers ("17") must still join with a
+#: roster that names them, and "007" must stay "007".
+ID_COLUMNS = ("respondent_id", "response_id", "participant_id", "turn_id", "segment_id")
+
 VERDICTS = ("supported", "not supported", "contradicted", "not computable")
 _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n", ""}
@@ -45,7 +49,7 @@ def read_table(path: str | Path, kind: str) -> pd.DataFrame:
     if not path.exists():
         raise InputError(f"{path}: file not found; run the stage that writes it first")
     try:
-        df = pd.read_csv(path, keep_default_na=True)
+        df = pd.read_csv(path, keep_default_na=True, dtype={c: str for c in ID_COLUMNS})
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: file is empty; rerun the stage that writes it") from None
     missing = [c for c in COLUMNS[kind] if c not in df.columns]
