@@ -1,5 +1,8 @@
 """Per-wave survey settings: the top-level ``survey`` section with the wave's own ``settings`` merged over
-it, and the wave's reader options (``format``, ``sep``, ``missing_values``).
+it, and the wave's reader options (``format``, ``sep``, ``encoding``, ``missing_values``; defaults
+:data:`READER_DEFAULTS`: format ``qualtrics``, ``sep`` None = detected from the file by
+:mod:`upskilling.survey.sniff`, encoding ``utf-8-sig``, no missing-value codes). The reader options are
+passed to :func:`upskilling.survey.io.read_export`.
 
 A wave of a different survey often needs a few settings of its own (e.g. other ``descriptives.extra_items``
 because its codebook has other items); ``config.waves.<wave>.settings`` holds them. The merge is
@@ -36,6 +39,7 @@ def wave_settings(config: dict, wave: str) -> dict:
 
 
 def reader_options(config: dict, wave: str) -> dict:
-    """``{format, sep, missing_values}`` of ``wave`` with the schema defaults filled in."""
+    """``{format, sep, encoding, missing_values}`` of ``wave`` with the schema defaults filled in (``sep`` None:
+    not set, detected from the file)."""
     spec = config["waves"][wave]
     return {k: copy.deepcopy(spec.get(k, v)) for k, v in READER_DEFAULTS.items()}
