@@ -11,6 +11,7 @@ configfile: "config/config.yaml"
 
 include: "rules/common.smk"
 include: "rules/survey.smk"
+include: "rules/compare.smk"
 include: "rules/interviews.smk"
 include: "rules/integrate.smk"
 include: "rules/reports.smk"

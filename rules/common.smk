@@ -60,6 +60,7 @@ def all_targets():
     """Every final output of the study: the single source of `rule all`."""
     return (
         survey_targets()
+        + comparison_targets()
         + interviews_targets()
         + integration_targets()
         + report_targets()

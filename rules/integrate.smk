@@ -16,15 +16,23 @@ from upskilling.integrate.figures import reads as _figure_reads
 from upskilling.integrate.settings import narrow as _narrow
 from upskilling.integrate.settings import settings as _integration_settings
 from upskilling.integrate.settings import wave as _integration_wave
+from upskilling.survey.plan import claim_specs as _claim_specs
 
-INTEGRATION = _integration_settings(config)
-INTEGRATION_WAVE = _integration_wave(config)
+try:
+    INTEGRATION = _integration_settings(config)
+    INTEGRATION_WAVE = _integration_wave(config)
+except InputError as exc:
+    raise WorkflowError(f"Invalid configuration: {exc}") from None
 _SURVEY_DIR = f"results/survey/{INTEGRATION_WAVE}"
 _SCORED = f"data/processed/survey/{INTEGRATION_WAVE}/scored.csv"
 _CODEBOOK = wave_spec(INTEGRATION_WAVE)["codebook"]
 # The figures the integration wave's codebook allows (a wave without survival / growth gets no paired
 # figure); the report names each skipped figure and why.
 INTEGRATION_FIGURES, SKIPPED_FIGURES = _figure_plan(_read_yaml(_CODEBOOK), config, _CODEBOOK)
+try:  # a claim's figures must be figure names (a typo would silently drop the figure)
+    _claim_specs(wave_spec(INTEGRATION_WAVE)["analysis"], figures=list(_ALL_FIGURES))
+except InputError as exc:
+    raise WorkflowError(f"Invalid configuration: {exc}") from None
 _INTERVIEWS = "results/interviews"
 NOTEBOOKS = ["survey", "interviews", "integration"]
 

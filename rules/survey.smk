@@ -5,9 +5,13 @@
 # it, validated here (before any job runs); reader options (format, sep, encoding, missing_values) per wave.
 from upskilling.survey.settings import reader_options as _survey_reader
 from upskilling.survey.settings import wave_settings as _survey_wave_settings
+from upskilling.survey.settings import check_against_codebook as _survey_check
+from upskilling.survey.codebook import load_codebook as _load_codebook
 
 try:
     SURVEY_SETTINGS = {w: _survey_wave_settings(config, w) for w in WAVES}
+    for _w in WAVES:  # settings that name codebook entries, against the wave's codebook
+        _survey_check(SURVEY_SETTINGS[_w], _load_codebook(wave_spec(_w)["codebook"]), _w)
 except InputError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
 

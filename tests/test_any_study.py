@@ -77,6 +77,7 @@ def test_the_integration_follows_the_new_plan(remote):
     assert "name claim C1, which is not in this wave's analysis plan" in md
     report = _text((remote / "results/report.html").read_text(encoding="utf-8"))
     assert "W2. Managers are more exhausted" in report
+    assert "name claim C1, which is not in this wave's analysis plan" in report
     # figures that need constructs the wave lacks are not drawn, and the report says why
     assert "motivation_survival_vs_growth: needs constructs survival, growth" in report
     nb = (remote / "results/notebooks/survey.ipynb").read_text(encoding="utf-8")

@@ -88,7 +88,7 @@ PLAN = {
 # The default config's survey settings a new wave inherits (config/config.yaml), as far as the guide uses them.
 SURVEY = {"exclusions": {"order": ["consent", "freelancer", "unfinished", "attention", "speeders",
                                    "straightliners", "duplicates"]},
-          "descriptives": {"extra_items": ["ai_work_freq", "ai_learning_freq"]}}
+          "descriptives": {"extra_items": []}}
 
 
 class Study:
@@ -210,7 +210,11 @@ def _extra_items(s: Study):
     scored, _, _ = s.clean()
     settings = s.settings(exclusions={"order": ["screening", "unfinished", "attention", "speeders", "straightliners",
                                                 "duplicates"]})
-    stage.descriptives(scored, s.codebook, settings)
+    settings["descriptives"]["extra_items"] = ["ai_work_freq", "ai_learning_freq"]  # the study's, inherited
+    from upskilling.survey.codebook import load_codebook
+    from upskilling.survey.settings import check_against_codebook
+
+    check_against_codebook(settings, load_codebook(s.codebook), WAVE)
 
 
 def _config(**wave):

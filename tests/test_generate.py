@@ -17,7 +17,7 @@ import webvtt
 import yaml
 
 from upskilling.errors import InputError
-from upskilling.generate import cli, interviews, survey
+from upskilling.generate import cli, interviews, survey, truth, truth_wave2, wave2
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -25,12 +25,15 @@ CORPUS = ROOT / "src" / "upskilling" / "generate" / "corpus"
 CODEBOOK = yaml.safe_load((ROOT / "config" / "codebook.yaml").read_text(encoding="utf-8"))
 ROSTER = yaml.safe_load((CORPUS / "roster.yaml").read_text(encoding="utf-8"))["participants"]
 ITEMS = {it["id"]: it for it in CODEBOOK["items"]}
+CODEBOOK2_PATH = ROOT / "config" / "waves" / "wave2" / "codebook.yaml"
+CODEBOOK2 = yaml.safe_load(CODEBOOK2_PATH.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("raw")
-    assert cli.main(["--out", str(out), "--codebook", str(ROOT / "config" / "codebook.yaml")]) == 0
+    assert cli.main(["--out", str(out), "--codebook", str(ROOT / "config" / "codebook.yaml"),
+                     "--codebook-wave2", str(CODEBOOK2_PATH)]) == 0
     return out
 
 
@@ -313,3 +316,143 @@ def test_pii_value_missing_from_text_is_named(bad_corpus):
                    encoding="utf-8")
     with pytest.raises(InputError, match="pii value 'Brightlyne'"):
         interviews.render_all(bad_corpus, ROSTER, {p["pid"]: "R_x" for p in ROSTER})
+
+
+# --- wave 2: the follow-up, a Qualtrics numeric export ------------------------------------------
+
+def _export2(root: Path) -> list[dict]:
+    """Rows of the wave-2 export as {item id: choice text} (codes turned back into the codebook's labels)
+    plus the metadata columns under their column ids (Finished as True/False), so that the reference
+    cleaning above applies unchanged."""
+    rows = list(csv.reader(io.StringIO((root / "survey" / "wave2" / "export.csv").read_text(encoding="utf-8"))))
+    scales = CODEBOOK2["response_scales"]
+    items = {it["column"]: it for it in CODEBOOK2["items"]}
+    out = []
+    for r in rows[3:]:
+        row = dict(zip(rows[0], r))
+        for col, v in zip(rows[0], r):
+            it = items[col]
+            if it["type"] in ("likert", "single", "multi") and v:
+                label = dict(zip(map(str, scales[it["scale"]]["codes"]), scales[it["scale"]]["labels"]))
+                v = ",".join(label[c] for c in v.split(",")) if it["type"] == "multi" else label[v]
+            row[it["id"]] = v
+        row["Finished"] = {"1": "True", "0": "False"}[row["Finished"]]
+        out.append(row)
+    return out
+
+
+def _truth2(root: Path) -> dict:
+    return json.loads((root / "survey" / "wave2" / "truth.json").read_text(encoding="utf-8"))
+
+
+def test_wave2_same_seed_same_bytes_other_seed_other_bytes():
+    cb2 = yaml.safe_load(CODEBOOK2_PATH.read_text(encoding="utf-8"))
+
+    def text(seed):
+        return wave2.export_csv(wave2.build(seed, cb2, survey.build(seed, CODEBOOK, ROSTER))["rows"], cb2)
+
+    a = text(1)
+    assert a == text(1)
+    assert a != text(2)
+
+
+def test_wave1_does_not_depend_on_wave2(tmp_path, monkeypatch):
+    """Other wave-2 settings (sizes, shifts, panel correlation) leave every wave-1 and interview file as it is."""
+    for mod, name in ((truth, "CHUNKS"), (truth, "C5_CHUNKS"), (truth_wave2, "CHUNKS")):
+        monkeypatch.setattr(mod, name, 2)  # a quick truth simulation: its numbers are not compared here
+    monkeypatch.setattr(wave2, "N_POPULATION", 150)
+    monkeypatch.setattr(wave2, "N_PANEL", 40)
+    monkeypatch.setattr(wave2, "PANEL_RHO", 0.2)
+    monkeypatch.setattr(wave2, "SHIFT", {"growth": 1.0})
+    cli.generate(tmp_path, codebook=ROOT / "config" / "codebook.yaml", codebook_wave2=CODEBOOK2_PATH)
+    fresh, committed = _files(tmp_path), _files(RAW)
+    for rel in ["survey/wave1/export.csv"] + [k for k in committed if k.startswith("interviews/")]:
+        assert fresh[rel] == committed[rel], rel
+    assert fresh["survey/wave2/export.csv"] != committed["survey/wave2/export.csv"]
+    assert _truth2(tmp_path)["n_clean"] == 150
+
+
+def test_wave2_export_is_a_qualtrics_numeric_export():
+    rows = list(csv.reader(io.StringIO((RAW / "survey/wave2/export.csv").read_text(encoding="utf-8"))))
+    items2 = {it["id"]: it for it in CODEBOOK2["items"]}
+    assert rows[0][:2] == ["StartDate", "EndDate"] and rows[0][-1] == "panel_id"
+    assert set(rows[0]) == {it["column"] for it in CODEBOOK2["items"]}
+    i = rows[0].index(items2["bar_inc_1"]["column"])
+    assert rows[0][i] == "Q21_1" and json.loads(rows[2][i]) == {"ImportId": "QID21_1"}
+    assert rows[1][i] == f"{items2['bar_inc_1']['stem']} - {items2['bar_inc_1']['text']}"
+    assert len(rows) - 3 == _truth2(RAW)["n_raw"]
+    scales = CODEBOOK2["response_scales"]
+    for n, r in enumerate(rows[3:], start=4):
+        row = dict(zip(rows[0], r))
+        assert row["Finished"] in ("1", "0") and row["Status"] == "0", n
+        for it in CODEBOOK2["items"]:
+            v = row[it["column"]]
+            if not v or it["type"] in ("meta", "text"):
+                continue
+            if it["type"] == "numeric":
+                assert it["min"] <= float(v) <= it["max"], (n, it["id"], v)
+            else:
+                codes = {str(c) for c in scales[it["scale"]]["codes"]}
+                assert set(v.split(",") if it["type"] == "multi" else [v]) <= codes, (n, it["id"], v)
+
+
+def test_wave2_reference_cleaning_removes_exactly_the_planted_counts():
+    t = _truth2(RAW)
+    ALL[:] = _export2(RAW)
+    removed, kept = _reference_flow(list(ALL))
+    assert removed == t["mess"]
+    assert len(kept) == t["n_clean"] == wave2.N_POPULATION
+    assert sum(t["mess"].values()) == t["n_raw"] - t["n_clean"]
+    assert [f["step"] for f in t["flow"]] == ["raw"] + survey.MESS_ORDER and t["flow"][-1]["n_remaining"] == t["n_clean"]
+    wave1_kept = _reference_flow(_export(RAW))[1]
+    linked = [r for r in kept if r["panel_id"] in {k["panel_id"] for k in wave1_kept}]
+    assert len(linked) == t["n_panel"] == wave2.N_PANEL
+    reused = {r["panel_id"] for r in ALL} & {r["panel_id"] for r in _export(RAW)}
+    assert reused == {r["panel_id"] for r in linked}  # no other wave-2 row carries a wave-1 panel id
+    assert t["n_unlinked"] == {"wave1": len(wave1_kept) - t["n_panel"], "wave2": t["n_clean"] - t["n_panel"]}
+
+
+def test_wave2_panel_members_keep_their_profile():
+    w1 = {r["panel_id"]: r for r in _reference_flow(_export(RAW))[1]}
+    ALL[:] = _export2(RAW)
+    for r in _reference_flow(list(ALL))[1]:
+        if r["panel_id"] in w1:
+            before = w1[r["panel_id"]]
+            assert (r["domain"], r["region"], r["platform_share"]) == \
+                (before["domain"], before["region"], before["platform_share"])
+            assert int(r["years_freelancing"]) == min(int(before["years_freelancing"]) + 1, 40)
+
+
+def test_wave2_truth_documents_the_planted_changes():
+    t = _truth2(RAW)
+    assert t["wave"] == "wave2" and t["compared_with"] == "wave1" and t["format"] == "qualtrics_numeric"
+    assert set(t["changes"]) == set(CODEBOOK2["constructs"]) == set(CODEBOOK["constructs"])
+    directions = {c: e["direction"] for c, e in t["changes"].items()}
+    assert directions["survival"] == "rise" and t["changes"]["survival"]["planted_shift_sd"] == 0.3
+    assert "fall" in directions.values() and "unchanged" in directions.values()
+    for c, e in t["changes"].items():
+        assert set(e["statistics"]) == {f"independent.{s}" for s in ("mean_difference", "standardized_difference",
+                                                                       "rank_biserial")} | \
+            {f"paired.{s}" for s in ("mean_difference", "standardized_difference", "rank_biserial", "within_r")}
+        for name, s in e["statistics"].items():
+            assert s["tolerance"] > 0 and s["se"] > 0, (c, name)
+            assert abs(s["observed"] - s["expected"]) <= s["tolerance"], (c, name)
+        shift = e["planted_shift_sd"]
+        paired = e["statistics"]["paired.mean_difference"]["expected"]
+        assert (paired > 0.1) if shift > 0 else (paired < -0.1) if shift < 0 else abs(paired) < 0.05, c
+        if shift:
+            assert e["power"]["paired"] >= 0.75, c
+        assert 0.3 < e["statistics"]["paired.within_r"]["expected"] < t["parameters"]["panel_rho"], c
+    cc = t["codebook_changes"]
+    assert cc["added"] == ["ai_policy"] and cc["dropped"] == ["education"] and cc["reworded"] == ["comp_3"]
+    assert len(cc["renamed"]) >= 3 and cc["rescaled"]
+
+
+def test_wave2_codebook_must_differ_as_planted():
+    cb2 = yaml.safe_load(CODEBOOK2_PATH.read_text(encoding="utf-8"))
+    wave2.check_changes(CODEBOOK, cb2, "wave2.yaml")
+    bad = yaml.safe_load(CODEBOOK2_PATH.read_text(encoding="utf-8"))
+    next(it for it in bad["items"] if it["id"] == "grow_1")["text"] = "Something else."
+    with pytest.raises(InputError, match=r"wave2.yaml: items reworded relative to wave 1 are \['comp_3', 'grow_1'\]"):
+        wave2.check_changes(CODEBOOK, bad, "wave2.yaml")
+

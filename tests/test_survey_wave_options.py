@@ -160,7 +160,9 @@ def test_wave_settings_merge_over_the_top_level_section():
     assert s["exclusions"]["speeders"] == {"enabled": True, "min_share_of_median": 0.3}
     assert s["exclusions"]["order"] == CONFIG["survey"]["exclusions"]["order"]
     assert s["tables"] == CONFIG["survey"]["tables"]
-    assert wave_settings(cfg, "wave1") == CONFIG["survey"]     # other waves are untouched
+    # other waves keep their own: wave1 = the top-level section with only its own extra_items merged in
+    assert wave_settings(cfg, "wave1") == {**CONFIG["survey"],
+                                           "descriptives": {"extra_items": ["ai_work_freq", "ai_learning_freq"]}}
     assert reader_options(cfg, "other") == {"format": "numeric", "sep": ";", "missing_values": [-9],
                                             "encoding": "utf-8-sig"}
     assert reader_options(cfg, "wave1") == {"format": "qualtrics", "sep": None, "missing_values": [],

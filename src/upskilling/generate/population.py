@@ -112,44 +112,75 @@ def _ordinal(latent, cumulative_p):
     return 1 + np.searchsorted(stats.norm.ppf(cumulative_p), latent).astype(int)
 
 
-def draw(rng: np.random.Generator, n: int) -> dict:
-    """Draw ``n`` respondents from the population model. Returns a dict of arrays (see module doc)."""
+def draw(rng: np.random.Generator, n: int, shift: dict | None = None, panel: dict | None = None,
+         rho: float = 0.0) -> dict:
+    """Draw ``n`` respondents from the population model. Returns a dict of arrays (see module doc).
+
+    The latent residuals (the random part of each latent, after what share and competition explain)
+    are returned as ``_res_<name>``. Two options serve a later survey wave (:mod:`.wave2`); without them
+    the draw is the one of wave 1, random number for random number:
+
+    * ``shift``: ``{construct: d}`` adds ``d`` (in latent SD) to the construct's latent before its items
+      are drawn (a change of the population between waves);
+    * ``panel``: an earlier draw of the same ``n`` people (a panel answering again): domain, region and
+      platform share are kept, years freelancing + 1, and every latent residual is
+      ``rho * earlier + sqrt(1 - rho^2) * new``, so the latents keep their distribution and correlate
+      across waves; item errors, nonresponse and the profile answers of :mod:`.respondents` are new.
+    """
     p = PARAMS
+    shift = shift or {}
     out: dict = {}
+
+    def carry(name: str, e: np.ndarray) -> np.ndarray:
+        if panel is not None:
+            e = rho * panel[f"_res_{name}"] + np.sqrt(1 - rho**2) * e
+        out[f"_res_{name}"] = e
+        return e
+
     dom = rng.choice(len(DOMAINS), size=n, p=DOMAIN_P)
     out["domain"] = np.array(DOMAINS)[dom]
     out["region"] = np.array(REGIONS)[rng.choice(len(REGIONS), size=n, p=REGION_P)]
     share = 100 * rng.beta(p["platform_share"]["a"], p["platform_share"]["b"], size=n)
     share = np.where(rng.random(n) < 0.6, 5 * np.rint(share / 5), np.rint(share))
     out["platform_share"] = share.astype(int)
+    if panel is not None:
+        for key in ("domain", "region", "platform_share"):
+            out[key] = panel[key].copy()
     z_share = (out["platform_share"] - 57.0) / 25.0  # population mean/sd of 100 * Beta(2, 1.5)
     years = 1 + rng.gamma(p["years"]["shape"], p["years"]["scale"], size=n) - 1.2 * z_share
     out["years"] = np.clip(np.rint(years), 0, 40).astype(int)
-    comp = p["competition"]["r_share"] * z_share + np.sqrt(1 - p["competition"]["r_share"] ** 2) * rng.standard_normal(n)
+    if panel is not None:
+        out["years"] = np.clip(panel["years"] + 1, 0, 40).astype(int)
+    e = carry("competition", rng.standard_normal(n))
+    comp = p["competition"]["r_share"] * z_share + np.sqrt(1 - p["competition"]["r_share"] ** 2) * e
     s = p["survival"]
     expl = s["b_share"] * z_share + s["b_comp"] * comp
     var_expl = s["b_share"] ** 2 + s["b_comp"] ** 2 + 2 * s["b_share"] * s["b_comp"] * p["competition"]["r_share"]
-    surv = expl + np.sqrt(max(1e-9, 1 - var_expl)) * rng.standard_normal(n)
-    a = rng.standard_normal(n) + np.array([p["ai_learning"]["domain_offset"].get(d, 0.0) for d in out["domain"]])
+    surv = expl + np.sqrt(max(1e-9, 1 - var_expl)) * carry("survival", rng.standard_normal(n))
+    a = carry("ai_learning", rng.standard_normal(n)) + np.array([p["ai_learning"]["domain_offset"].get(d, 0.0)
+                                                                  for d in out["domain"]])
     g = p["growth"]
-    grow = g["r_survival"] * surv + g["r_ai"] * a + np.sqrt(1 - g["r_survival"] ** 2 - g["r_ai"] ** 2) * rng.standard_normal(n)
+    e = carry("growth", rng.standard_normal(n))
+    grow = g["r_survival"] * surv + g["r_ai"] * a + np.sqrt(1 - g["r_survival"] ** 2 - g["r_ai"] ** 2) * e
     out["ai_learning_freq"] = _ordinal(a, p["ai_learning"]["cumulative_p"])
-    out["ai_work_freq"] = np.maximum(_ordinal(0.7 * a + 0.71 * rng.standard_normal(n), p["ai_work"]["cumulative_p"]),
+    e = carry("ai_work", rng.standard_normal(n))
+    out["ai_work_freq"] = np.maximum(_ordinal(0.7 * a + 0.71 * e, p["ai_work"]["cumulative_p"]),
                                      np.minimum(out["ai_learning_freq"], 3))
     t = p["ai_structures"]
-    tl = t["r_ai"] * a + np.sqrt(1 - t["r_ai"] ** 2) * rng.standard_normal(n)
+    tl = t["r_ai"] * a + np.sqrt(1 - t["r_ai"] ** 2) * carry("ai_structures", rng.standard_normal(n))
     out["ai_structures"] = np.clip(np.rint(t["center"] + t["sd"] * tl), 1, 5).astype(int)
     inv = p["invisible"]
-    il = inv["r_ai"] * a + np.sqrt(1 - inv["r_ai"] ** 2) * rng.standard_normal(n)
+    il = inv["r_ai"] * a + np.sqrt(1 - inv["r_ai"] ** 2) * carry("invisible", rng.standard_normal(n))
     latents = {"survival": surv, "growth": grow, "competition": comp, "invisible": il}
     b = p["barriers"]
     cov = np.full((3, 3), b["latent_correlation"]) + (1 - b["latent_correlation"]) * np.eye(3)
     bl = rng.multivariate_normal(np.zeros(3), cov, size=n, method="cholesky")
     for j, name in enumerate(b["center"]):
-        latents[name] = bl[:, j]
+        latents[name] = carry(name, bl[:, j])
     for name, items in CONSTRUCT_ITEMS.items():
         spec = p[name] if name in p else {"center": b["center"][name], "sd": b["sd"], "loading": b["loading"]}
-        codes = _likert(rng, latents[name], spec["center"], spec["sd"], spec["loading"], OFFSETS[name])
+        latent = latents[name] + shift[name] if name in shift else latents[name]
+        codes = _likert(rng, latent, spec["center"], spec["sd"], spec["loading"], OFFSETS[name])
         for j, item in enumerate(items):
             out[item] = codes[:, j]
     pa = p["ai_primary"]

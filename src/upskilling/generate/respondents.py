@@ -214,7 +214,8 @@ def to_rows(out: dict, codebook: dict) -> list[dict]:
         row["platform_share"] = str(int(out["platform_share"][i]))
         row["region"] = str(out["region"][i])
         for item in ("age_band", "education", "ai_work_freq", "ai_learning_freq", "ai_structures"):
-            row[item] = _codes_to_label(scales[item_scale[item]], int(out[item][i]))
+            if item in item_scale:  # a later wave's codebook may have dropped it
+                row[item] = _codes_to_label(scales[item_scale[item]], int(out[item][i]))
         row["primary_resource"] = pop.RESOURCES[int(out["primary_resource"][i])]
         for item in likert_items:
             code = int(out[item][i])

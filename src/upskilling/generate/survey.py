@@ -11,7 +11,9 @@ by ","). Rows are:
   ``MESS[step]`` rows at each step (see :data:`MESS` and the docstring of :func:`_plant_mess`).
 
 Randomness: one ``numpy.random.Generator`` per purpose, from ``SeedSequence([seed, stream])``.
-Output is byte-for-byte deterministic for a given seed and codebook.
+Output is byte-for-byte deterministic for a given seed and codebook. The follow-up wave (:mod:`.wave2`)
+reuses the row-building helpers here (:func:`stamp_meta`, :func:`add_duplicates`, :func:`finish`,
+:func:`export_csv` with ``fmt="qualtrics_numeric"``) on streams of its own (``wave2*`` in :data:`STREAMS`).
 """
 from __future__ import annotations
 
@@ -33,7 +35,10 @@ N_POPULATION = 200
 MEDIAN_DURATION = 690  # seconds, clean respondents
 WINDOW_START = dt.datetime(2026, 1, 12, 6, 0, 0)
 WINDOW_DAYS = 25
-STREAMS = {"population": 1, "interviewees": 2, "mess": 3, "meta": 4, "ids": 5, "truth": 6, "duplicates": 7}
+STREAMS = {"population": 1, "interviewees": 2, "mess": 3, "meta": 4, "ids": 5, "truth": 6, "duplicates": 7,
+           # the follow-up wave (:mod:`.wave2`): streams of their own, so wave 1 never changes with it
+           "wave2": 21, "wave2_mess": 22, "wave2_meta": 23, "wave2_ids": 24, "wave2_truth": 25,
+           "wave2_duplicates": 26, "wave2_extra": 27}
 # QID of each question (Qualtrics numbers questions in creation order, not display order)
 QIDS = {"Q1": 1, "Q2": 2, "Q3": 3, "Q4": 4, "Q5": 5, "Q6": 6, "Q7": 7, "Q8": 8, "Q9": 9, "Q10": 10,
         "Q11": 11, "Q12": 12, "Q13": 13, "Q14": 14, "Q15": 31, "Q16": 15, "Q17": 16, "Q18": 17,
@@ -60,8 +65,9 @@ def rng_for(seed: int, stream: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, STREAMS[stream]]))
 
 
-def check_codebook(codebook: dict, source: str) -> None:
-    """The generator's answer lists must match the codebook's scales; fail naming the scale if not."""
+def check_codebook(codebook: dict, source: str, pages: list[list[str]] = PAGES) -> None:
+    """The generator's answer lists must match the codebook's scales; fail naming the scale if not.
+    ``pages``: the item ids the survey shows, page by page (:data:`PAGES` for wave 1)."""
     scales = codebook["response_scales"]
     expect = {"platforms": pop.PLATFORMS, "region": pop.REGIONS, "resource": pop.RESOURCES}
     for name, labels in expect.items():
@@ -77,7 +83,7 @@ def check_codebook(codebook: dict, source: str) -> None:
     if [c["item"] for c in codebook["attention_checks"]] != ["attn_1", "attn_2"]:
         raise InputError(f"{source}: key 'attention_checks' must check items attn_1 and attn_2 (the generator's)")
     ids = {it["id"] for it in codebook["items"]}
-    needed = {x for page in PAGES for x in page}
+    needed = {x for page in pages for x in page}
     if needed - ids:
         raise InputError(f"{source}: key 'items': missing item ids {sorted(needed - ids)} used by the generator")
 
@@ -146,26 +152,27 @@ def _clean_duration(rng) -> int:
     return int(round(max(d, 0.55 * MEDIAN_DURATION)))
 
 
-def _plant_mess(rng, rows: list[dict], codebook: dict) -> list[str]:
+def _plant_mess(rng, rows: list[dict], codebook: dict, mess: dict = MESS,
+                pages: list[list[str]] = PAGES) -> list[str]:
     """Give each of ``rows`` (complete, clean answers) exactly one problem, in MESS order.
 
     consent: consent "No", nothing else answered (skip to end). freelancer: consent "Yes",
     freelancing "No", nothing else. unfinished: stopped after page k (1-7) of 8, later answers blank,
     Finished False, Progress = round(100 k / 8). attention: both attention checks answered wrongly.
     speeders: duration 0.12-0.30 x the clean median. straightliners: one identical answer across
-    every grid (attention checks still right). Duplicates are added by :func:`_duplicates`.
-    Returns the kind of each row.
+    every grid (attention checks still right). Duplicates are added by :func:`add_duplicates`.
+    Returns the kind of each row. ``mess`` (counts per kind) and ``pages`` default to wave 1's.
     """
-    kinds = [k for k in MESS_ORDER if k != "duplicates" for _ in range(MESS[k])]
+    kinds = [k for k in MESS_ORDER if k != "duplicates" for _ in range(mess[k])]
     scales = codebook["response_scales"]
     agree, freq = scales["agree5"]["labels"], scales["freq5"]["labels"]
     for row, kind in zip(rows, kinds):
         if kind in ("consent", "freelancer", "unfinished"):
             keep = {"consent": 0, "freelancer": 1, "unfinished": int(rng.integers(1, 8))}[kind]
             answered = {"consent": {"consent"}, "freelancer": {"consent", "freelancing"}}.get(kind)
-            blank = [x for page in PAGES[keep:] for x in page]
+            blank = [x for page in pages[keep:] for x in page]
             if answered:  # screened out: display logic skips every later question, incl. domain
-                blank = [x for page in PAGES for x in page if x not in answered]
+                blank = [x for page in pages for x in page if x not in answered]
             for x in blank:
                 row[x] = ""
             if kind == "consent":
@@ -206,7 +213,9 @@ def _stamp(t: dt.datetime) -> str:
 
 def build(seed: int, codebook: dict, roster: list[dict], source: str = "config/codebook.yaml") -> dict:
     """Generate all survey rows. Returns ``{"rows": [...], "clean": answers dict, "kinds": [...],
-    "interviewee_ids": {pid: ResponseId}}``; rows are dicts keyed by item id plus ``_meta``."""
+    "interviewee_ids": {pid: ResponseId}, "clean_panel_ids": [...], "panel_ids": [...]}``; rows are dicts
+    keyed by item id plus ``_meta``; ``clean_panel_ids`` are the panel ids of the rows of ``clean`` (in
+    its order), ``panel_ids`` every panel id drawn."""
     check_codebook(codebook, source)
     prng = rng_for(seed, "population")
     clean_pop = pop.draw(prng, N_POPULATION)
@@ -223,8 +232,22 @@ def build(seed: int, codebook: dict, roster: list[dict], source: str = "config/c
     ids_rng = rng_for(seed, "ids")
     n_total = len(rows) + MESS["duplicates"]
     rids, pids = _response_ids(ids_rng, n_total), _panel_ids(ids_rng, n_total)
+    stamp_meta(meta_rng, rows, kinds, rids, pids, WINDOW_START)
+    add_duplicates(rng_for(seed, "duplicates"), rows, kinds, N_POPULATION, MESS["duplicates"], rids, codebook)
+    n_clean = N_POPULATION + len(roster)
+    ids = {r["pid"]: rows[N_POPULATION + i]["_meta"]["rid"] for i, r in enumerate(roster)}
+    out = finish(rows, kinds)
+    out.update({"clean": resp.concat([clean_pop, inter]), "interviewee_ids": ids,
+                "clean_panel_ids": pids[:n_clean], "panel_ids": list(pids)})
+    return out
+
+
+def stamp_meta(meta_rng, rows: list[dict], kinds: list[str], rids: list[str], pids: list[str],
+               window_start: dt.datetime) -> None:
+    """Give each row its metadata (``_meta``: start, duration, finished, progress, response and panel id):
+    starts uniform over ``WINDOW_DAYS`` from ``window_start``, durations by kind of row."""
     for i, (row, kind) in enumerate(zip(rows, kinds)):
-        start = WINDOW_START + dt.timedelta(seconds=int(meta_rng.integers(WINDOW_DAYS * 86400)))
+        start = window_start + dt.timedelta(seconds=int(meta_rng.integers(WINDOW_DAYS * 86400)))
         if kind == "consent":
             dur = int(meta_rng.integers(8, 46))
         elif kind == "freelancer":
@@ -238,8 +261,13 @@ def build(seed: int, codebook: dict, roster: list[dict], source: str = "config/c
         row["_meta"] = {"start": start, "duration": dur, "finished": kind != "unfinished",
                         "progress": round(100 * row["_pages"] / 8) if kind == "unfinished" else 100,
                         "rid": rids[i], "panel": pids[i]}
-    dup_rng = rng_for(seed, "duplicates")
-    originals = dup_rng.choice(N_POPULATION, size=MESS["duplicates"], replace=False)
+
+
+def add_duplicates(dup_rng, rows: list[dict], kinds: list[str], n_population: int, n_dup: int,
+                   rids: list[str], codebook: dict) -> None:
+    """Append ``n_dup`` second submissions of clean respondents (rows ``0 .. n_population - 1``): same
+    panel id, started 1-72 h later, a few answers moved by one step; response ids continue ``rids``."""
+    originals = dup_rng.choice(n_population, size=n_dup, replace=False)
     n_first = len(rows)
     for j, o in enumerate(sorted(int(x) for x in originals)):
         row = {k: v for k, v in rows[o].items() if k != "_meta"}
@@ -250,18 +278,39 @@ def build(seed: int, codebook: dict, roster: list[dict], source: str = "config/c
                         "rid": rids[n_first + j], "panel": m["panel"]}
         rows.append(row)
         kinds.append("duplicates")
+
+
+def finish(rows: list[dict], kinds: list[str]) -> dict:
+    """End and recorded times of every row; ``{"rows", "kinds"}`` in export order (by recorded date)."""
     for row in rows:
         m = row["_meta"]
         m["end"] = m["start"] + dt.timedelta(seconds=m["duration"])
         m["recorded"] = m["end"] + (dt.timedelta(days=7) if not m["finished"] else dt.timedelta(seconds=1))
-    ids = {r["pid"]: rows[N_POPULATION + i]["_meta"]["rid"] for i, r in enumerate(roster)}
     order = sorted(range(len(rows)), key=lambda i: (rows[i]["_meta"]["recorded"], rows[i]["_meta"]["rid"]))
-    return {"rows": [rows[i] for i in order], "kinds": [kinds[i] for i in order],
-            "clean": resp.concat([clean_pop, inter]), "interviewee_ids": ids}
+    return {"rows": [rows[i] for i in order], "kinds": [kinds[i] for i in order]}
 
 
-def export_csv(rows: list[dict], codebook: dict) -> str:
-    """The Qualtrics-style CSV text (three header rows, '\\n' line endings)."""
+def _as_codes(item: dict, scales: dict):
+    """Function turning an answer (choice text; multi-select joined by ",") into the item's code(s)."""
+    sc = scales.get(item.get("scale")) if item["type"] in ("likert", "single", "multi") else None
+    if sc is None:
+        return lambda v: v
+    code = {lab: str(c) for lab, c in zip(sc["labels"], sc["codes"])}
+    if item["type"] == "multi":
+        return lambda v: ",".join(code[x] for x in v.split(",")) if v else ""
+    return lambda v: code[v] if v else ""
+
+
+def export_csv(rows: list[dict], codebook: dict, fmt: str = "qualtrics") -> str:
+    """The Qualtrics-style CSV text (three header rows, '\\n' line endings).
+
+    ``fmt``: ``qualtrics`` writes choice text (Finished True/False, Status "IP Address"), as Qualtrics'
+    "choice text" download; ``qualtrics_numeric`` writes the codebook's codes (multi-select codes joined
+    by ","; Finished 1/0, Status 0), as its "numeric values" download.
+    """
+    if fmt not in ("qualtrics", "qualtrics_numeric"):
+        raise ValueError(f"unknown export format {fmt!r}")
+    numeric = fmt == "qualtrics_numeric"
     cols = _columns(codebook)
     key = codebook["meta"]["duplicate_key"]
     buf = io.StringIO()
@@ -271,14 +320,15 @@ def export_csv(rows: list[dict], codebook: dict) -> str:
     w.writerow([_import_id(c, key) for c in cols])
     meta_value = {
         "StartDate": lambda m: _stamp(m["start"]), "EndDate": lambda m: _stamp(m["end"]),
-        "Status": lambda m: "IP Address", "Progress": lambda m: str(m["progress"]),
+        "Status": lambda m: "0" if numeric else "IP Address", "Progress": lambda m: str(m["progress"]),
         "Duration (in seconds)": lambda m: str(m["duration"]),
-        "Finished": lambda m: "True" if m["finished"] else "False",
+        "Finished": lambda m: ("1" if m["finished"] else "0") if numeric else ("True" if m["finished"] else "False"),
         "RecordedDate": lambda m: _stamp(m["recorded"]), "ResponseId": lambda m: m["rid"],
         "DistributionChannel": lambda m: "anonymous", "UserLanguage": lambda m: "EN",
         key: lambda m: m["panel"]}
+    answer = {c["id"]: (_as_codes(c, codebook["response_scales"]) if numeric else (lambda v: v)) for c in cols}
     for row in rows:
-        w.writerow([meta_value[c["column"]](row["_meta"]) if c["type"] == "meta" else row.get(c["id"], "")
+        w.writerow([meta_value[c["column"]](row["_meta"]) if c["type"] == "meta" else answer[c["id"]](row.get(c["id"], ""))
                     for c in cols])
     return buf.getvalue()
 

@@ -356,6 +356,8 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
         "other_figures": other_figures,
         "figure_order": order,
         "skipped_figures": [{"name": n, "reason": why} for n, why in skipped.items()],
+        "unplanned": [{"claim": c, "themes": ", ".join(theme_label.get(t, t) for t in ts)}
+                      for c, ts in sorted(joint.unplanned_themes(themes, list(specs)).items())],
     }
 
 

@@ -30,6 +30,7 @@ def _test_row(h: dict) -> dict:
     return {"hypothesis": h["hypothesis"], "label": h.get("label") or "", "test": fmt.test_label(h),
             "variables": h.get("variables") or "", "sidedness": side, "statistic": fmt.statistic(h),
             "estimate": fmt.estimate(h), "p": fmt.pvalue(h.get("p")), "p_adjusted": fmt.pvalue(h.get("p_adjusted")),
+            "p_text": fmt.p_text(h.get("p")), "p_adjusted_text": fmt.p_text(h.get("p_adjusted"), "adjusted p"),
             "correction": h.get("correction") or "none", "family": h.get("family") or "",
             "verdict": h["verdict"], "primary": bool(h.get("primary")), "note": h.get("note") or ""}
 

@@ -202,11 +202,15 @@ def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
         if not primaries[claim]:
             raise InputError(f"{src}: claim {claim} has no primary hypothesis; mark the one that decides the "
                              "claim's verdict with primary: true")
-    claim_specs(data, src)  # the claims section must fit the hypotheses
+    for claim, spec in claim_specs(data, src).items():  # the claims section must fit the hypotheses
+        unknown = [c for c in spec["constructs"] if c not in cb.constructs]
+        if unknown:
+            raise InputError(f"{src}: claims.{claim}.constructs: {unknown} not constructs of {cb.path}; use some "
+                             f"of {sorted(cb.constructs)}")
     return Plan(src, data, out, cb, derived)
 
 
-def claim_specs(plan: str | Path | dict, source: str | None = None) -> dict[str, dict]:
+def claim_specs(plan: str | Path | dict, source: str | None = None, figures=None) -> dict[str, dict]:
     """The plan's claims in words: ``{claim: {title, statement, headline, primary, hypotheses,
     constructs, figures}}`` in the order the claims first appear among the hypotheses.
 
@@ -214,8 +218,9 @@ def claim_specs(plan: str | Path | dict, source: str | None = None) -> dict[str,
     A claim without an entry under ``claims:`` gets its id as title and its primary hypothesis's
     label as statement; ``headline`` defaults to the primary hypothesis. A claim listed under
     ``claims:`` that no hypothesis bears on, or a headline that is not one of the claim's hypotheses,
-    is an :class:`InputError` naming the key. Needs no codebook or data (the integration stage reads
-    the claims of the integration wave's plan with it).
+    is an :class:`InputError` naming the key; so is a figure not among ``figures`` (the known figure
+    names), when given. Needs no codebook or data (the integration stage reads the claims of the
+    integration wave's plan with it; :func:`load_plan` checks the constructs against the codebook).
     """
     if isinstance(plan, dict):
         data, src = plan, source or "the analysis plan"
@@ -240,6 +245,9 @@ def claim_specs(plan: str | Path | dict, source: str | None = None) -> dict[str,
         if headline is not None and headline not in ids:
             raise InputError(f"{src}: claims.{claim}.headline: '{headline}' is not a hypothesis of claim "
                              f"{claim}; use one of {ids}")
+        unknown = [f for f in spec.get("figures", []) if figures is not None and f not in figures]
+        if unknown:
+            raise InputError(f"{src}: claims.{claim}.figures: {unknown} are not figures; use some of {list(figures)}")
         out[claim] = {"title": spec.get("title", claim), "statement": spec.get("statement") or label or "",
                       "headline": headline, "primary": primary_id, "hypotheses": ids,
                       "constructs": list(spec.get("constructs", [])), "figures": list(spec.get("figures", []))}

@@ -14,9 +14,22 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..logs import get_logger
 from .codebook import Codebook, code_name
 
+log = get_logger("survey")
+
 SCORED_FIRST = ["respondent_id", "source_row"]
+
+
+def link_item(cb: Codebook) -> str | None:
+    """The item id of the codebook's ``meta.duplicate_key`` column when it is a metadata item (the panel id
+    that identifies a person in every wave), else None. scored.csv keeps it, third, so that waves can be
+    linked (results/survey/comparison/)."""
+    if not cb.has_meta("duplicate_key"):
+        return None
+    it = cb.meta_item("duplicate_key")
+    return it["id"] if it["type"] == "meta" else None
 
 
 def min_items_for(cb: Codebook, name: str, settings: dict) -> int:
@@ -47,18 +60,24 @@ def reverse_code(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
 def score(df: pd.DataFrame, cb: Codebook, settings: dict) -> pd.DataFrame:
     """The scored table: one row per analysed respondent.
 
-    Columns: respondent_id, source_row, every likert / single / numeric item (codes; reverse-coded
+    Columns: respondent_id, source_row, the panel id (:func:`link_item`, if the codebook names one),
+    every likert / single / numeric item (codes; reverse-coded
     items reversed; integer-valued columns as nullable integers), the 0/1 columns of multi-select
     items, text items only if ``settings['keep_text']``, then one column per construct (scale mean).
-    Unknown config keys for constructs are reported as :class:`InputError`.
+    Unknown config keys for constructs are reported as :class:`InputError`. No respondents left (every
+    response excluded) give an empty table with these columns and a warning: flow.csv shows which rule
+    removed them, and the later survey rules stop with a message pointing to it.
     """
+    if len(df) == 0:
+        log.warning("0 respondents left after the exclusions: the scored table is empty (see flow.csv); "
+                    "reliability, descriptives and the hypothesis tests will stop")
     override = settings.get("min_answered", {}) or {}
     for name in override:
         if name not in cb.constructs:
             raise InputError(f"config/config.yaml: survey.scoring.min_answered.{name}: no construct '{name}' in "
                              f"{cb.path}; use one of {sorted(cb.constructs)}")
     rev = reverse_code(df, cb)
-    cols = list(SCORED_FIRST)
+    cols = list(SCORED_FIRST) + [x for x in [link_item(cb)] if x]
     for it in cb.items:
         if it["type"] in ("likert", "single", "numeric"):
             cols.append(it["id"])

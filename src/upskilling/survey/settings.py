@@ -38,6 +38,33 @@ def wave_settings(config: dict, wave: str) -> dict:
     return validate(merged, "config_survey.schema.yaml", f"config/config.yaml (waves.{wave}.settings over 'survey')")
 
 
+def check_against_codebook(settings: dict, codebook, wave: str) -> None:
+    """Check the settings of ``wave`` that name codebook entries against the wave's codebook, before any
+    job runs: the exclusion order and switches (screening criteria by name), the straight-lining grids
+    and the items described like Likert items. A mismatch is one :class:`InputError` naming the wave and
+    both places to fix it (the top-level ``survey`` key for every wave, or ``waves.<wave>.settings`` for
+    this wave only). ``codebook`` is a :class:`.codebook.Codebook`."""
+    from ..errors import InputError
+    from . import exclusions
+
+    here = f"waves.{wave}.settings"
+    try:
+        exclusions.steps(settings["exclusions"], codebook)
+    except InputError as exc:
+        raise InputError(f"wave {wave}: {exc}") from None
+    for g in settings["exclusions"]["straightliners"]["grids"]:
+        if g not in codebook.grids:
+            raise InputError(f"config/config.yaml: wave {wave}: survey.exclusions.straightliners.grids: '{g}' is not a "
+                             f"grid of {codebook.path} (grids: {sorted(codebook.grids)}); fix it, or set this wave's "
+                             f"own list under {here}.exclusions.straightliners.grids")
+    singles = [i for i, it in codebook.by_id.items() if it["type"] == "single"]
+    for item in settings["descriptives"]["extra_items"]:
+        if item not in codebook.by_id or codebook.by_id[item]["type"] != "single":
+            raise InputError(f"config/config.yaml: wave {wave}: survey.descriptives.extra_items: '{item}' is not a "
+                             f"single-choice item of {codebook.path}; set this wave's own list under "
+                             f"{here}.descriptives.extra_items (single-choice items: {singles}, or [])")
+
+
 def reader_options(config: dict, wave: str) -> dict:
     """``{format, sep, encoding, missing_values}`` of ``wave`` with the schema defaults filled in (``sep`` None:
     not set, detected from the file)."""

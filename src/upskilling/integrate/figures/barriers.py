@@ -29,7 +29,7 @@ def barrier_scales(scored: pd.DataFrame, constructs: list[str], labels: dict[str
     """Figure: per barrier scale the respondents' scores (jittered dots), the mean and its 95% CI,
     and the scale midpoint (the one-sample test's reference). ``seed`` only jitters the dots."""
     rng = np.random.default_rng(seed)
-    fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.9 * len(constructs)))
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.9 * len(constructs)), layout="constrained")
     for i, c in enumerate(constructs):
         y = len(constructs) - 1 - i
         v = pd.to_numeric(scored[c], errors="coerce").dropna()
@@ -45,6 +45,5 @@ def barrier_scales(scored: pd.DataFrame, constructs: list[str], labels: dict[str
     ax.set_xlim(0.8, 5.2)
     ax.set_xlabel("Scale score (1 = strongly disagree, 5 = strongly agree)")
     ax.set_title("Barriers to learning with AI: mean and 95% CI", loc="left")
-    ax.legend(loc="lower left", fontsize=7.5)
-    fig.tight_layout()
+    ax.legend(loc="lower left", fontsize=8)
     return fig

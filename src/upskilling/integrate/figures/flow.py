@@ -34,8 +34,8 @@ def participant_flow(flow: pd.DataFrame, n_interviewees: int | None = None):
         else:
             excl = None
             if int(r["n_removed"]) > 0:
-                excl = f"Excluded: {int(r['n_removed'])} ({r['step']})\n{wrap(r['reason'], 46)}"
-            boxes.append((f"After step '{r['step']}'\nn = {n}", excl, OKABE_ITO["blue"]))
+                excl = wrap(f"Excluded: {int(r['n_removed'])} ({r['step']})\n{r['reason']}", 46)
+            boxes.append((wrap(f"After step '{r['step']}'\nn = {n}", 38), excl, OKABE_ITO["blue"]))
     if n_interviewees is not None:
         boxes.append((f"Interviewed (opted in)\nn = {n_interviewees}", None, OKABE_ITO["bluish_green"]))
 
@@ -68,5 +68,5 @@ def participant_flow(flow: pd.DataFrame, n_interviewees: int | None = None):
             ax.annotate("", xy=(5.05, mid), xytext=(2.3, mid),
                         arrowprops=dict(arrowstyle="->", color=OKABE_ITO["vermillion"], lw=1))
     final = int(rows[-1]["n_remaining"])
-    ax.set_title(f"Participant flow: {int(rows[0]['n_remaining'])} rows, {final} analysed", loc="left")
+    ax.set_title(wrap(f"Participant flow: {int(rows[0]['n_remaining'])} rows, {final} analysed", 60), loc="left")
     return fig

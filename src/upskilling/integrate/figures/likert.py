@@ -34,8 +34,8 @@ def likert_constructs(scored: pd.DataFrame, codebook: Codebook):
     if not constructs:
         raise ValueError("codebook has no constructs")
     sizes = [len(v) for v in constructs.values()]
-    fig, axes = plt.subplots(len(constructs), 1, figsize=(8.5, 0.42 * sum(sizes) + 1.0 * len(sizes) + 0.6),
-                             gridspec_kw={"height_ratios": sizes}, sharex=True)
+    fig, axes = plt.subplots(len(constructs), 1, figsize=(8.5, 0.42 * sum(sizes) + 0.8 * len(sizes) + 1.2),
+                             gridspec_kw={"height_ratios": sizes}, sharex=True, layout="constrained")
     axes = np.atleast_1d(axes)
     legend_handles = None
     for ax, (construct, items) in zip(axes, constructs.items()):
@@ -55,22 +55,22 @@ def likert_constructs(scored: pd.DataFrame, codebook: Codebook):
             left = left + width
         agree = pct[codes[-(k // 2):]].sum(axis=1)
         for yi, item, a, n_ in zip(y, items, agree, pct["n"]):
-            ax.text(101, yi, f"{a:.0f}% agree", va="center", fontsize=7.5)
+            ax.text(101, yi, f"{a:.0f}% agree", va="center", fontsize=8)
         ticks = []
         for item in items:
             meta = codebook.item(item)
             rev = " (R)" if meta.get("reverse") else ""
-            ticks.append(wrap(f"{meta.get('text', item)}{rev}", 55))
-        ax.set_yticks(y, ticks, fontsize=7.5)
+            ticks.append(wrap(f"{meta.get('text', item)}{rev}", 50))
+        ax.set_yticks(y, ticks, fontsize=8)
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_title(f"{codebook.construct_label(construct)} (n = {int(pct['n'].max())})", loc="left")
+        ax.set_title(wrap(f"{codebook.construct_label(construct)} (n = {int(pct['n'].max())})", 60), loc="left")
         ax.set_xlim(-100, 100)
         legend_handles = bars
     axes[-1].set_xticks(range(-100, 101, 25), [f"{abs(t)}%" for t in range(-100, 101, 25)])
     axes[-1].set_xlabel("Share of respondents (disagree left, agree right; neutral split at 0)")
-    fig.legend([b[0] for b in legend_handles], [b.get_label() for b in legend_handles], loc="upper center",
-               ncol=len(legend_handles), bbox_to_anchor=(0.5, 1.0), fontsize=7.5)
-    fig.suptitle("Likert items by construct; (R) = reverse-coded, shown after reversal", y=1.02,
-                 fontsize=10, fontweight="bold")
-    fig.tight_layout(rect=(0, 0, 1, 0.98))
+    # the figure's title is the legend's (a suptitle and an 'outside' legend overlap in constrained layout)
+    fig.legend([b[0] for b in legend_handles], [wrap(b.get_label(), 16) for b in legend_handles],
+               loc="outside upper center", ncol=len(legend_handles), fontsize=8,
+               title="Likert items by construct; (R) = reverse-coded, shown after reversal",
+               title_fontproperties={"weight": "bold", "size": 11})
     return fig
