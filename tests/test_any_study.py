@@ -36,8 +36,9 @@ def remote(small_run, tmp_path_factory):
                                  "codebook": "../tests/fixtures/wave_labels/codebook.yaml",
                                  "analysis": "../tests/fixtures/wave_labels/analysis.yaml"}},
             "integration": {"wave": "remote"}}
-    (root / SMALL / "config" / "remote.yaml").write_text(yaml.safe_dump(over), encoding="utf-8")
-    proc = run_small(root, "--configfile", "config/config.yaml", "config/remote.yaml", check=False)
+    extra = root / SMALL / "config" / "remote.yaml"  # merged over the small configuration's config.yaml
+    extra.write_text(yaml.safe_dump(over), encoding="utf-8")
+    proc = run_small(root, "--configfile", str(extra), check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert "Traceback" not in proc.stderr
     return root / SMALL
@@ -79,6 +80,6 @@ def test_the_integration_follows_the_new_plan(remote):
     assert "W2. Managers are more exhausted" in report
     assert "name claim C1, which is not in this wave's analysis plan" in report
     # figures that need constructs the wave lacks are not drawn, and the report says why
-    assert "motivation_survival_vs_growth: needs constructs survival, growth" in report
+    assert "motivation_survival_vs_growth : needs constructs survival, growth (integration.figures.paired_constructs)" in report
     nb = (remote / "results/notebooks/survey.ipynb").read_text(encoding="utf-8")
     assert "remote" in nb

@@ -379,3 +379,15 @@ def test_changes_from_files_reads_scored_csv_as_the_rule_does(shipped, tmp_path)
                                        {k: cfg[k] for k in ("link", "correction", "constructs")},
                                        {"wave2": compare.plan_methods(ROOT / "config" / "analysis.yaml")})
     pd.testing.assert_frame_equal(again, changes, check_exact=False, atol=1e-12)
+
+
+def test_by_default_a_wave_of_another_study_is_not_compared(tmp_path):
+    """comparison.waves: [] compares the waves that share constructs with the first wave's codebook; a wave
+    of another study (tests/fixtures/wave_labels: autonomy, exhaustion) is left out."""
+    cfg = {"codebook": str(ROOT / "config/codebook.yaml"),
+           "waves": {"wave1": {"survey": "a.csv"},
+                     "remote": {"survey": "b.csv", "codebook": str(ROOT / "tests/fixtures/wave_labels/codebook.yaml")},
+                     "wave2": {"survey": "c.csv", "codebook": str(ROOT / "config/waves/wave2/codebook.yaml")}}}
+    assert compare.waves(cfg) == ["wave1", "wave2"]
+    del cfg["waves"]["wave2"]
+    assert compare.waves(cfg) == []  # nothing of the same study to compare with

@@ -66,7 +66,9 @@ def settings(config: dict) -> dict:
 
 
 def waves(config: dict) -> list[str]:
-    """The waves to compare, in order: ``comparison.waves`` or every wave as listed under ``waves``.
+    """The waves to compare, in order: ``comparison.waves``, or (``[]``) every wave listed under ``waves``
+    whose codebook shares a construct with the first wave's (a wave of another study, with other
+    constructs, is not compared with this study's waves).
 
     An empty list means nothing to compare (a single wave). Names that are not waves, or an explicit
     list of fewer than two waves, stop with an :class:`InputError` naming the key.
@@ -74,13 +76,28 @@ def waves(config: dict) -> list[str]:
     listed = list(config.get("waves") or {})
     chosen = settings(config)["waves"]
     if not chosen:
-        return listed if len(listed) >= 2 else []
+        same = _same_study(config, listed)
+        return same if len(same) >= 2 else []
     unknown = [w for w in chosen if w not in listed]
     if unknown:
         raise InputError(f"{SOURCE}: key 'waves' names {unknown}, which are not waves; use names from {listed}")
     if len(chosen) < 2:
         raise InputError(f"{SOURCE}: key 'waves' lists {chosen}; list at least two waves to compare, or [] for all")
     return list(chosen)
+
+
+def _same_study(config: dict, listed: list[str]) -> list[str]:
+    """The waves of ``listed`` whose codebook has a construct in common with the first one's."""
+    from ..config import read_yaml
+
+    def constructs(w):
+        path = config["waves"][w].get("codebook") or config.get("codebook") or "config/codebook.yaml"
+        return set((read_yaml(path) or {}).get("constructs") or {})
+
+    if not listed:
+        return []
+    first = constructs(listed[0])
+    return [w for w in listed if w == listed[0] or constructs(w) & first]
 
 
 def pairs(names: list[str]) -> list[tuple[str, str]]:

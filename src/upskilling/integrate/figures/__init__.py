@@ -23,7 +23,7 @@ FIGURES = {
     "learning_resources_ai_use": ["scored", "codebook"],
     "topic_keywords": ["topics", "themes"],
     "theme_prevalence_by_participant": ["theme_prevalence", "themes"],
-    "joint_display": ["claims"],
+    "joint_display": ["claims", "themes"],
 }
 
 #: Figure name -> the settings it reads (dotted paths into the config, see
@@ -138,7 +138,7 @@ def make(name: str, paths: dict, config: dict):
         return themes.theme_prevalence_heatmap(io.read_table(paths["theme_prevalence"], "theme_prevalence"),
                                                list(th["theme"]), io.theme_labels(th))
     if name == "joint_display":
-        return joint.joint_display(pd.read_csv(paths["claims"]))
+        return joint.joint_display(pd.read_csv(paths["claims"]), io.theme_labels(io.read_themes(paths["themes"])))
     raise AssertionError(name)  # unreachable: every name in FIGURES is handled above
 
 

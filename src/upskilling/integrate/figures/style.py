@@ -35,7 +35,7 @@ CATEGORICAL = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermill
 #: schemes", SRON/EPS/TN/09-002). Chosen so that every pair of the 14 and the grey of 'other' differs
 #: by CIEDE2000 delta E >= :data:`MIN_DELTA_E` (smallest pair: 15.0, wine vs purple), and the first 8
 #: (the ones told apart by colour alone) by >= 10 under simulated deuteranopia, protanopia and
-#: tritanopia (Machado et al. 2009; the Okabe-Ito 7 alone reach 11.1).
+#: tritanopia (Machado et al. 2009; smallest: 11.1, as for the Okabe-Ito 7 alone).
 THEME_COLOURS = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "sky_blue",
                                         "reddish_purple", "yellow")] + [
     "#332288", "#882255", "#999933", "#117733", "#AA4499", "#EE8866", "#FFAABB"]
@@ -102,7 +102,8 @@ def theme_styles(themes) -> dict[str, dict]:
     theme has its own marker. More than :data:`MAX_THEMES` themes is a ValueError: beyond that no
     palette keeps neighbouring colours apart, and a figure with recycled colours would mislead.
     """
-    named = [t for t in dict.fromkeys(themes) if t != "other"]
+    themes = list(dict.fromkeys(themes))
+    named = [t for t in themes if t != "other"]
     if len(named) > MAX_THEMES:
         raise ValueError(f"{len(named)} themes, but the figures tell at most {MAX_THEMES} apart (plus "
                          "'other'); merge themes in the themes file")
