@@ -246,7 +246,7 @@ def test_the_worked_example_gets_its_findings_report(work):
     for claim, spec in plan["claims"].items():
         assert f"{claim}. {spec['title']}" in text and spec["statement"] in text
     assert "Older respondents use ChatGPT less often in private (Pearson)" in text
-    hyp = table(work, "hypotheses").set_index("hypothesis")
+    hyp = table(work, "hypotheses.csv").set_index("hypothesis")
     assert f"= {hyp.loc['A1_pearson', 'effect_size']:.2f} [" in text  # Pearson's r of A1, as in hypotheses.csv
     assert round(hyp.loc["A1_pearson", "effect_size"], 2) == -0.19  # the package's published r
     assert 'id="synthetic-banner"' not in html
