@@ -131,7 +131,8 @@ def _files(*names):
 def integration_targets():
     """Final outputs of the integration stage."""
     return (
-        ["results/claims.csv", "results/claims.md", "results/claims_participants.csv"]
+        ["results/claims.csv", "results/claims.md", "results/claims_participants.csv", "results/claims_quotes.csv",
+         "results/claims_people.csv"]
         + [f"results/figures/{n}.{ext}" for n in INTEGRATION_FIGURES for ext in ("png", "pdf")]
         + ["results/report.html"]
         + [f"results/notebooks/{n}.ipynb" for n in NOTEBOOKS]

@@ -55,6 +55,8 @@ _INTEGRATION_FILES = {
     "turns": "data/processed/interviews/turns.csv",
     "claims": "results/claims.csv",
     "claims_participants": "results/claims_participants.csv",
+    "claims_quotes": "results/claims_quotes.csv",
+    "claims_people": "results/claims_people.csv",
     "provenance": "results/provenance.json",
 }
 
@@ -62,7 +64,7 @@ _INTEGRATION_FILES = {
 rule integrate_claims:
     input:
         **_files("hypotheses", "analysis", "themes", "theme_prevalence", "coding_seeds", "quotes", "scored",
-                 "codebook"),
+                 "codebook", "segments"),
         **({"roster": INTEGRATION["roster"]} if INTEGRATION["roster"] else {}),
     output:
         csv=report("results/claims.csv", caption="../report/captions/integrate_claims.rst",
@@ -71,6 +73,10 @@ rule integrate_claims:
         participants=report("results/claims_participants.csv",
                             caption="../report/captions/integrate_claims_participants.rst",
                             category="Integration", subcategory="Joint display"),
+        quotes=report("results/claims_quotes.csv", caption="../report/captions/integrate_claims_quotes.rst",
+                      category="Integration", subcategory="Joint display"),
+        people=report("results/claims_people.csv", caption="../report/captions/integrate_claims_people.rst",
+                      category="Integration", subcategory="Joint display"),
     params:
         settings=_narrow(config, _integration_claims.READS),
     log:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..logs import get_logger
 from ..survey.plan import claim_specs
+from . import evidence as ev
 from . import inputs as io
 from . import joint
 from .codebook import Codebook
@@ -43,6 +44,7 @@ def load(paths: dict, config: dict) -> dict:
         "coding_seeds": seeds,
         "codebook": cb,
         "claims": claim_specs(paths["analysis"]),
+        "segments": io.read_table(paths["segments"], "segments") if paths.get("segments") else None,
     }
 
 
@@ -54,7 +56,7 @@ def build(paths: dict, config: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                                      [*d["themes"]["theme"], "other"])
     claims = joint.build_claims(d["hypotheses"], d["themes"], d["prevalence"], d["quotes"], linked,
                                 d["settings"], cb.construct_labels(), coding_seeds=d["coding_seeds"],
-                                claims=d["claims"])
+                                claims=d["claims"], segments=d["segments"])
     unplanned = joint.unplanned_themes(d["themes"], list(d["claims"]))
     for claim, themes in unplanned.items():
         log.warning("joint display: themes %s name claim %s, which is not in %s; they bear on no claim",
@@ -62,12 +64,41 @@ def build(paths: dict, config: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return claims, linked, unplanned
 
 
-def write(paths: dict, out_csv: str, out_md: str, out_participants: str, config: dict) -> pd.DataFrame:
-    """Write claims.csv, claims.md and claims_participants.csv; return the claims table."""
+def evidence(paths: dict, config: dict, linked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(claims_quotes, claims_people): every claim's exemplar quotes (agreed with the human coding where
+    one exists, at least one per theme, counter-examples labelled) and its interviewees' survey score
+    beside their share of its themes, ordered by the score (:mod:`.evidence`)."""
+    d = load(paths, config)
+    st = d["settings"]
+    theme_ids = list(d["themes"]["theme"])
+    human_prev = ev.human_prevalence(d["segments"], theme_ids) if ev.has_human(d["segments"]) else None
+    quotes, people = [], []
+    for claim, spec in d["claims"].items():
+        claim_themes = list(d["themes"].loc[d["themes"]["claim"] == claim, "theme"])
+        quotes.append(ev.claim_quotes(claim, claim_themes, st["contrasts"], d["quotes"], d["segments"],
+                                      st["quotes_per_claim"]))
+        how = ev.score_and_talk(claim, spec["constructs"], claim_themes, st["contrasts"])
+        people.append(ev.person_link(claim, how, linked, d["prevalence"], human_prev)[0])
+    cat = (lambda frames, cols: pd.concat([f for f in frames if len(f)], ignore_index=True)
+           if any(len(f) for f in frames) else pd.DataFrame(columns=cols))
+    return cat(quotes, ev.QUOTE_COLUMNS), cat(people, ev.PEOPLE_COLUMNS)
+
+
+def write(paths: dict, out_csv: str, out_md: str, out_participants: str, config: dict,
+          out_quotes: str | None = None, out_people: str | None = None) -> pd.DataFrame:
+    """Write claims.csv, claims.md and claims_participants.csv (and, when named, claims_quotes.csv and
+    claims_people.csv); return the claims table."""
     claims, linked, unplanned = build(paths, config)
-    for p in (out_csv, out_md, out_participants):
-        Path(p).parent.mkdir(parents=True, exist_ok=True)
+    for p in (out_csv, out_md, out_participants, out_quotes, out_people):
+        if p:
+            Path(p).parent.mkdir(parents=True, exist_ok=True)
     claims.to_csv(out_csv, index=False)
     linked.to_csv(out_participants, index=False, float_format="%.4g")
+    if out_quotes or out_people:
+        quotes, people = evidence(paths, config, linked)
+        if out_quotes:
+            quotes.to_csv(out_quotes, index=False)
+        if out_people:
+            people.to_csv(out_people, index=False, float_format="%.4g")
     Path(out_md).write_text(joint.to_markdown(claims, linked, unplanned), encoding="utf-8")
     return claims

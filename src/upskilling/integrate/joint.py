@@ -15,6 +15,7 @@ from collections import Counter
 import pandas as pd
 
 from ..errors import InputError
+from . import evidence as ev
 from . import fit as fitrules
 from . import fmt
 
@@ -28,8 +29,13 @@ CLAIM_COLUMNS = [
     "themes", "theme_shares", "theme_participants", "segment_share", "n_segments", "n_participants",
     "n_interviewees", "qual_direction", "qual_reason",
     "quote_1", "quote_1_source", "quote_2", "quote_2_source",
+    # the human coding beside the model's (segments.csv human_theme): direction and fit by the same rules
+    # on the human-coded segments; shares of model and human on the same held-out test-half segments
+    "qual_direction_human", "fit_human", "test_shares_model", "test_shares_human", "n_test_segments",
+    # per interviewee (results/claims_people.csv): survey score vs share of the claim's themes (Spearman)
+    "person_score", "person_talk", "person_n", "person_rho_model", "person_rho_human",
     # integration
-    "fit",
+    "fit", "interpretation",
     # robustness over the coding seeds (coding_seeds.csv)
     "direction_over_seeds", "direction_agreement_seeds", "fit_over_seeds", "fit_agreement_seeds", "n_seeds",
     "linked_n", "linked_scores",
@@ -67,20 +73,6 @@ def component_summary(hypotheses: pd.DataFrame, primary: pd.Series) -> str:
         r = by_id.loc[h].to_dict()
         parts.append(f"{h} {r['test']}: {fmt.estimate(r)}, {fmt.p_text(r['p_adjusted'], 'p adj.')}, {r['verdict']}")
     return "; ".join(parts)
-
-
-def pick_quotes(quotes: pd.DataFrame, themes: list[str], k: int) -> list[dict]:
-    """Up to ``k`` quotes, best rank first, alternating over ``themes`` (each a dict of quotes.csv)."""
-    pools = {t: quotes[quotes["theme"] == t].sort_values(["rank", "segment_id"]).to_dict("records")
-             for t in themes}
-    picked: list[dict] = []
-    depth = 0
-    while len(picked) < k and any(len(p) > depth for p in pools.values()):
-        for t in themes:
-            if len(picked) < k and len(pools[t]) > depth:
-                picked.append(pools[t][depth])
-        depth += 1
-    return picked
 
 
 def link_interviewees(roster: pd.DataFrame | None, scored: pd.DataFrame, prevalence: pd.DataFrame,
@@ -186,7 +178,8 @@ def k_of_n(row: dict) -> str:
 def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.DataFrame,
                  quotes: pd.DataFrame, linked: pd.DataFrame, settings: dict,
                  construct_labels: dict[str, str] | None = None,
-                 coding_seeds: pd.DataFrame | None = None, claims: dict | None = None) -> pd.DataFrame:
+                 coding_seeds: pd.DataFrame | None = None, claims: dict | None = None,
+                 segments: pd.DataFrame | None = None) -> pd.DataFrame:
     """The joint display: one row per claim (columns :data:`CLAIM_COLUMNS`).
 
     Claims are those of the analysis plan, ``claims`` (:func:`upskilling.survey.plan.claim_specs`: title,
@@ -196,7 +189,9 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
     here: :func:`unplanned_themes` lists them, and claims.md and the report say so.
     With ``coding_seeds`` (coding_seeds.csv: ``seed`` plus the columns of theme_prevalence.csv), the
     direction and the fit are recomputed per seed with the same rules (:func:`over_seeds`); without
-    it the robustness columns are empty and ``n_seeds`` is 0.
+    it the robustness columns are empty and ``n_seeds`` is 0. With ``segments`` (segments.csv) holding a
+    human coding, the human columns, the per-interviewee correlation with the human coding and the
+    agreed-only quotes are filled (:mod:`.evidence`); without it they are empty.
     """
     construct_labels = construct_labels or {}
     claims_cfg = claims if claims is not None else {
@@ -206,6 +201,11 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
     primary = primary_rows(hypotheses, ids)
     summary = fitrules.theme_summary(prevalence, list(themes["theme"]))
     per_seed = seed_summaries(coding_seeds, list(themes["theme"]))
+    theme_ids = list(themes["theme"])
+    coded = ev.has_human(segments)
+    human_prev = ev.human_prevalence(segments, theme_ids) if coded else None
+    human_summary = fitrules.theme_summary(human_prev, theme_ids) if coded else None
+    test = ev.split_shares(segments, theme_ids).set_index("theme") if coded else None
     share = summary.set_index("theme")
     people = prevalence["participant_id"].nunique()
     rows = []
@@ -217,10 +217,19 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
         counter = {c["over"] for c in settings["contrasts"] if c["claim"] == claim}
         required = [t for t in claim_themes if t not in counter]
         present = prevalence[(prevalence["theme"].isin(required)) & (prevalence["n_segments"] > 0)]
-        quotes_picked = pick_quotes(quotes, required, settings["quotes_per_claim"])
+        quotes_picked = ev.claim_quotes(claim, claim_themes, settings["contrasts"], quotes, segments,
+                                        settings["quotes_per_claim"]).to_dict("records")
         p = primary.loc[claim]
         n_linked, linked_scores = _linked_summary(linked, cfg.get("constructs", []), construct_labels)
         fit = fitrules.fit(p["verdict"], direction, settings["fit"])
+        if coded:
+            dir_h, _ = fitrules.qualitative_direction(claim, claim_themes, human_summary, settings["contrasts"],
+                                                      settings["prevalence"])
+            fit_h = fitrules.fit(p["verdict"], dir_h, settings["fit"])
+        else:
+            dir_h, fit_h = "no human coding", ""
+        _, person = ev.person_link(claim, ev.score_and_talk(claim, list(cfg.get("constructs", [])), claim_themes,
+                                                            settings["contrasts"]), linked, prevalence, human_prev)
         row = {
             "claim": claim, "title": cfg["title"], "statement": cfg.get("statement") or "",
             "headline": cfg.get("headline") or p["hypothesis"],
@@ -239,6 +248,14 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
             "n_participants": int(present["participant_id"].nunique()),
             "n_interviewees": int(people),
             "qual_direction": direction, "qual_reason": reason,
+            "qual_direction_human": dir_h, "fit_human": fit_h,
+            "test_shares_model": "; ".join(f"{t} {_fmt_pct(test.loc[t, 'share_model'])}" for t in claim_themes)
+            if coded else "",
+            "test_shares_human": "; ".join(f"{t} {_fmt_pct(test.loc[t, 'share_human'])}" for t in claim_themes)
+            if coded else "",
+            "n_test_segments": int(test["n"].iloc[0]) if coded and len(test) else 0,
+            "person_score": person["score_name"], "person_talk": person["talk_name"], "person_n": person["n"],
+            "person_rho_model": _num(person["rho_model"]), "person_rho_human": _num(person["rho_human"]),
             "fit": fit,
             **over_seeds(claim, claim_themes, p["verdict"], direction, fit, per_seed, settings),
             "linked_n": n_linked, "linked_scores": linked_scores,
@@ -246,8 +263,11 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
         for i in (1, 2):
             q = quotes_picked[i - 1] if len(quotes_picked) >= i else None
             row[f"quote_{i}"] = " ".join(str(q["text"]).split()) if q else ""
-            coded = "; human code" if q and str(q.get("theme_source", "")) == "human" else ""
-            row[f"quote_{i}_source"] = f"{q['participant_id']}, {q['turn_id']} ({q['theme']}{coded})" if q else ""
+            how = "; human code" if q and str(q.get("theme_source", "")) == "human" else (
+                "; model and human agree" if q and q.get("agreement") == "agree" else "")
+            role = "counter-example: " if q and q.get("role") == "counter-example" else ""
+            row[f"quote_{i}_source"] = f"{role}{q['participant_id']}, {q['turn_id']} ({q['theme']}{how})" if q else ""
+        row["interpretation"] = ev.interpretation(row)
         rows.append(row)
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
