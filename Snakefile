@@ -9,6 +9,11 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+# The Snakemake report's workflow description (snakemake --report): what the workflow does, which waves
+# are synthetic, where the notebooks and findings reports are.
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/survey.smk"
 include: "rules/compare.smk"

@@ -159,6 +159,9 @@ def test_truth_documents_recoverable_effects():
         for name, s in stats_.items():
             assert s["tolerance"] > 0 and s["se"] > 0, (claim, name)
             assert abs(s["observed"] - s["expected"]) <= s["tolerance"], (claim, name)
+            assert s["pipeline"] == truth.PIPELINE[f"{claim}.{name}"], (claim, name)  # where the pipeline reports it
+        assert t["claims"][claim]["pipeline_verdict"]["row"] == {"claim": claim, "primary": True}
+    assert set(truth.PIPELINE) == {f"{c}.{n}" for c in ("C1", "C2", "C3", "C4", "C5") for n in t["claims"][c]["statistics"]}
     c = t["claims"]
     assert c["C1"]["statistics"]["mean_difference"]["expected"] > 0
     assert c["C2"]["statistics"]["share_ai_primary"]["expected"] < 0.5
@@ -437,6 +440,11 @@ def test_wave2_truth_documents_the_planted_changes():
         for name, s in e["statistics"].items():
             assert s["tolerance"] > 0 and s["se"] > 0, (c, name)
             assert abs(s["observed"] - s["expected"]) <= s["tolerance"], (c, name)
+            assert s["pipeline"] == {"table": "changes", "column": truth_wave2.STAT_COLUMN[name.split(".")[1]],
+                                     "row": {"from_wave": "wave1", "to_wave": "wave2", "construct": c,
+                                             "design": name.split(".")[0]}}, (c, name)
+        assert e["expected_verdict"] == truth_wave2.VERDICT[e["direction"]]
+        assert e["pipeline_verdict"]["row"]["design"] == "paired" and e["pipeline_verdict"]["column"] == "change"
         shift = e["planted_shift_sd"]
         paired = e["statistics"]["paired.mean_difference"]["expected"]
         assert (paired > 0.1) if shift > 0 else (paired < -0.1) if shift < 0 else abs(paired) < 0.05, c

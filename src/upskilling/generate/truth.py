@@ -10,6 +10,9 @@ that fit's SE rescaled to the clean n (sqrt(N / n_clean)).
 Power is the share of replicates in which the test is significant at alpha = .05 (two-sided for
 Wilcoxon, Spearman and the regression; one-sided for the binomial tests; Friedman as usual);
 for C5 it is the normal approximation Phi(|b| / SE_n - 1.96).
+Each statistic also names the cell of the pipeline's result tables that reports it (:data:`PIPELINE`,
+the ``pipeline`` key; null where the pipeline does not report it), so that tests and the report's
+"planted vs recovered" table (:mod:`upskilling.integrate.truth_table`) read the mapping from the file.
 
 Written by hand: the statistics are standard (scipy, statsmodels); only the simulation wrapper is ours.
 """
@@ -97,6 +100,51 @@ def simulate(rng: np.random.Generator, roster: list[dict], n_population: int) ->
     return out
 
 
+def _hyp(hid: str, transform: str | None = None) -> dict:
+    cell = {"table": "hypotheses", "row": hid, "column": "effect_size"}
+    return cell | ({"transform": transform} if transform else {})
+
+
+def _desc(variable: str) -> dict:
+    return {"table": "descriptives", "row": variable, "column": "mean"}
+
+
+# Where the pipeline reports each statistic (the ``pipeline`` key of truth.json; see PIPELINE_TABLES):
+# a cell of results/survey/<wave>/hypotheses.csv (row = its hypothesis id, config/analysis.yaml) or
+# descriptives.csv (row = its variable), with ``transform: log`` where the table reports exp(statistic)
+# (odds ratios); None: the pipeline does not report the statistic. Every statistic must be listed.
+PIPELINE = {
+    "C1.mean_survival": _desc("survival"),
+    "C1.mean_growth": _desc("growth"),
+    "C1.mean_difference": None,  # the Wilcoxon test reports the rank-biserial r, not the mean difference
+    "C1.rank_biserial": _hyp("H1"),
+    "C2.share_ai_primary": _hyp("H2a"),
+    "C2.share_ai_structures_agree": _hyp("H2b"),
+    **{f"C3.mean_{b}": _desc(b) for b in BARRIERS},
+    **{f"C3.rank_biserial_{b}_vs_3": _hyp(h) for b, h in zip(BARRIERS, ("H3a", "H3b", "H3c"))},
+    "C3.kendall_w": _hyp("H3d"),
+    "C4.share_invisible_agree": _hyp("H4a"),
+    "C4.mean_invisible": _desc("invisible"),
+    "C4.spearman_invisible_ai_learning_freq": _hyp("H4b"),
+    "C5.ologit_platform_share": _hyp("H5a", "log"),
+    "C5.ologit_competition": _hyp("H5b", "log"),
+    "C5.ologit_years": None,  # a covariate of H5a/H5b: the plan tests (and reports) no coefficient of years
+}
+PIPELINE_TABLES = {
+    "hypotheses": "results/survey/<wave>/hypotheses.csv; 'row' is a value of its 'hypothesis' column",
+    "descriptives": "results/survey/<wave>/descriptives.csv; 'row' is a value of its 'variable' column",
+    "changes": "results/survey/comparison/changes.csv; 'row' gives the values of the columns that identify the row",
+    "row": "a string (the table's id column, above) or an object {column: value} naming one row",
+    "transform": "optional: 'log' where the table reports exp(statistic) (odds ratios of the ordinal logit)",
+    "null": "'pipeline': null marks a statistic the pipeline does not report",
+}
+
+
+def pipeline_verdict(claim: str) -> dict:
+    """The cell holding the pipeline's verdict of a claim: the verdict of its primary test."""
+    return {"table": "hypotheses", "row": {"claim": claim, "primary": True}, "column": "verdict"}
+
+
 def _r(x: float) -> float:
     return float(round(float(x), 4))
 
@@ -114,7 +162,8 @@ def compute(rng: np.random.Generator, roster: list[dict], n_population: int, obs
         claim, name = key.split(".", 1)
         se = float(np.std([c["est"][key] for c in per], ddof=1))
         claims.setdefault(claim, {"statistics": {}, "power": {}})["statistics"][name] = {
-            "expected": _r(value), "se": _r(se), "tolerance": _r(3 * se), "observed": _r(obs["est"][key])}
+            "expected": _r(value), "se": _r(se), "tolerance": _r(3 * se), "observed": _r(obs["est"][key]),
+            "pipeline": PIPELINE[key]}
     for key in per[0]["p"]:
         claim, _, name = key.partition(".")
         power = float(np.mean([c["p"][key] < ALPHA for c in per]))
@@ -126,11 +175,13 @@ def compute(rng: np.random.Generator, roster: list[dict], n_population: int, obs
     for name, (b, se_big) in big.items():
         se_n = se_big * np.sqrt(len(c5_pool) / n)
         c5["statistics"][f"ologit_{name}"] = {"expected": _r(b), "se": _r(se_n), "tolerance": _r(3 * se_n),
-                                               "observed": _r(small[name][0])}
+                                               "observed": _r(small[name][0]),
+                                               "pipeline": PIPELINE[f"C5.ologit_{name}"]}
         c5["power"][name] = _r(stats.norm.cdf(abs(b) / se_n - stats.norm.ppf(1 - ALPHA / 2)))
     verdicts = {"C1": "supported", "C2": "supported", "C3": "supported", "C4": "supported", "C5": "supported"}
     for c, v in verdicts.items():
         claims[c]["expected_verdict"] = v
+        claims[c]["pipeline_verdict"] = pipeline_verdict(c)
     claims["C5"]["note"] = ("years freelancing has no planted effect (b_years = 0); its coefficient should "
                             "be non-significant. C5 is supported by platform share and competition.")
     claims["_n_per_replicate"] = n
@@ -179,8 +230,11 @@ def document(seed: int, mess: dict, order: list[str], n_raw: int, n_clean: int, 
                   "messy row has exactly one problem, so the cleaning flow in the order of 'flow' removes exactly "
                   "these counts. 'claims' gives, per claim statistic, the expected (population) value, its "
                   "standard error at the clean n, and a tolerance (3 SE) within which the analysis of the default "
-                  "data must recover it; 'observed' is the value in the committed default data. 'power' is the "
-                  "probability that the claim's test is significant at alpha = .05 at the clean n."),
+                  "data must recover it; 'observed' is the value in the committed default data; 'pipeline' the cell "
+                  "of the pipeline's result tables that reports it (see 'pipeline_tables'; null: not reported). "
+                  "'power' is the probability that the claim's test is significant at alpha = .05 at the clean n. "
+                  "'expected_verdict' is the planted verdict of the claim, 'pipeline_verdict' the cell with the "
+                  "pipeline's verdict (its primary test's)."),
         "seed": seed,
         "n_raw": n_raw,
         "n_clean": n_clean,
@@ -191,6 +245,7 @@ def document(seed: int, mess: dict, order: list[str], n_raw: int, n_clean: int, 
         "parameters": params,
         "claims": claims,
         "statistics": STATISTICS,
+        "pipeline_tables": PIPELINE_TABLES,
         "tolerance_method": (f"Expected value: the statistic on {CHUNKS} pooled replicate clean samples (each "
                              f"{n_rep} rows: population respondents + the interviewees) simulated with the same "
                              f"generator. SE: the SD of the statistic across the replicates (for C5: the pooled fit's "

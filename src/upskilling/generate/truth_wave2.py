@@ -17,6 +17,10 @@ per construct and design:
   ``standardized_difference`` (over the same average SD), ``rank_biserial`` (matched-pairs r, zeros
   dropped; paired Wilcoxon) and ``within_r`` (Pearson r of the two waves' scale scores).
 
+Each statistic names its cell of changes.csv (``pipeline``: the row by from_wave, to_wave, construct and
+design; :data:`STAT_COLUMN` the column); each construct its planted verdict (``expected_verdict``: the
+paired design's ``change``: rise, fall or no significant change) and that cell (``pipeline_verdict``).
+
 Written by hand: the statistics are scipy's; only the simulation wrapper is ours.
 """
 from __future__ import annotations
@@ -32,6 +36,17 @@ from . import survey, truth, wave2
 CHUNKS = 300
 ALPHA = 0.05
 CONSTRUCTS = list(pop.CONSTRUCT_ITEMS)
+# the column of results/survey/comparison/changes.csv that reports each statistic
+STAT_COLUMN = {"mean_difference": "mean_difference", "standardized_difference": "standardized_difference",
+               "rank_biserial": "effect_size", "within_r": "within_r"}
+# the planted direction as changes.csv's ``change`` column of the paired design states it
+VERDICT = {"rise": "rise", "fall": "fall", "unchanged": "no significant change"}
+
+
+def pipeline_cell(construct: str, design: str, column: str) -> dict:
+    """A cell of changes.csv: the row of this wave pair, construct and design."""
+    return {"table": "changes", "row": {"from_wave": wave2.PREVIOUS, "to_wave": wave2.WAVE, "construct": construct,
+                                        "design": design}, "column": column}
 
 
 def _avg_sd(a: np.ndarray, b: np.ndarray) -> float:
@@ -95,13 +110,16 @@ def compute(rng: np.random.Generator, roster: list[dict], observed: tuple) -> di
     out: dict = {}
     for c in CONSTRUCTS:
         shift = float(wave2.SHIFT.get(c, 0.0))
-        entry = {"planted_shift_sd": shift, "direction": "rise" if shift > 0 else ("fall" if shift < 0 else "unchanged"),
-                 "statistics": {}, "power": {}}
+        direction = "rise" if shift > 0 else ("fall" if shift < 0 else "unchanged")
+        entry = {"planted_shift_sd": shift, "direction": direction, "statistics": {}, "power": {},
+                 "expected_verdict": VERDICT[direction], "pipeline_verdict": pipeline_cell(c, "paired", "change")}
         for key in (k for k in pooled if k.startswith(f"{c}.")):
             name = key.split(".", 1)[1]
+            design, stat = name.split(".")
             se = float(np.std([r["est"][key] for r in per], ddof=1))
             entry["statistics"][name] = {"expected": truth._r(pooled[key]), "se": truth._r(se),
-                                         "tolerance": truth._r(3 * se), "observed": truth._r(obs["est"][key])}
+                                         "tolerance": truth._r(3 * se), "observed": truth._r(obs["est"][key]),
+                                         "pipeline": pipeline_cell(c, design, STAT_COLUMN[stat])}
         for design in ("independent", "paired"):
             entry["power"][design] = truth._r(np.mean([r["p"][f"{c}.{design}"] < ALPHA for r in per]))
         out[c] = entry
@@ -136,8 +154,10 @@ def document(seed: int, n_raw: int, n_clean: int, n_unlinked: dict, changes: dic
                   "planted shift of its latent (in latent SD) and, per statistic of the cross-wave comparison "
                   "(results/survey/comparison/changes.csv), the expected value, its standard error at the shipped "
                   "sample sizes, a tolerance (3 SE) within which the comparison of the two shipped waves must "
-                  "recover it, and the observed value in the shipped data; 'power': P(p < .05, two-sided, "
-                  "uncorrected) of each design's test."),
+                  "recover it, the observed value in the shipped data, and 'pipeline': the cell of changes.csv "
+                  "that reports it (see 'pipeline_tables'); 'power': P(p < .05, two-sided, uncorrected) of each "
+                  "design's test. 'expected_verdict': the planted direction as the paired design's 'change' states "
+                  "it; 'pipeline_verdict': that cell."),
         "seed": seed,
         "wave": wave2.WAVE,
         "compared_with": wave2.PREVIOUS,
@@ -178,6 +198,7 @@ def document(seed: int, n_raw: int, n_clean: int, n_unlinked: dict, changes: dic
                          "respondents, so its expected changes include that composition effect; both are "
                          "simulated, not assumed."),
         "statistics": STATISTICS,
+        "pipeline_tables": truth.PIPELINE_TABLES,
         "tolerance_method": (f"Expected value: the statistic on {CHUNKS} pooled replicate pairs of clean samples "
                              f"simulated with the same generator (wave 1: {survey.N_POPULATION} population respondents "
                              f"+ the interviewees; wave 2: {wave2.N_PANEL} panel members drawn from that replicate's "
