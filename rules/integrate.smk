@@ -28,7 +28,9 @@ _SCORED = f"data/processed/survey/{INTEGRATION_WAVE}/scored.csv"
 _CODEBOOK = wave_spec(INTEGRATION_WAVE)["codebook"]
 # The figures the integration wave's codebook allows (a wave without survival / growth gets no paired
 # figure); the report names each skipped figure and why.
-INTEGRATION_FIGURES, SKIPPED_FIGURES = _figure_plan(_read_yaml(_CODEBOOK), config, _CODEBOOK)
+_ANALYSIS = wave_spec(INTEGRATION_WAVE)["analysis"]
+INTEGRATION_FIGURES, SKIPPED_FIGURES = _figure_plan(_read_yaml(_CODEBOOK), config, _CODEBOOK,
+                                                    analysis=_read_yaml(_ANALYSIS), analysis_source=_ANALYSIS)
 try:  # a claim's figures must be figure names (a typo would silently drop the figure)
     _claim_specs(wave_spec(INTEGRATION_WAVE)["analysis"], figures=list(_ALL_FIGURES))
 except InputError as exc:
@@ -45,6 +47,7 @@ _INTEGRATION_FILES = {
     "scored": _SCORED,
     "codebook": _CODEBOOK,
     "analysis": wave_spec(INTEGRATION_WAVE)["analysis"],
+    "export": wave_spec(INTEGRATION_WAVE)["survey"],
     "themes": config["themes"],
     "segments": f"{_INTERVIEWS}/segments.csv",
     "topics": f"{_INTERVIEWS}/topics.csv",
@@ -139,7 +142,8 @@ rule integrate_report:
 # What each reviewer notebook reads: parameter name in the notebook -> file key above.
 _NOTEBOOK_INPUTS = {
     "survey": {"flow_csv": "flow", "reliability_csv": "reliability", "descriptives_csv": "descriptives",
-               "hypotheses_csv": "hypotheses", "scored_csv": "scored", "codebook_yaml": "codebook"},
+               "hypotheses_csv": "hypotheses", "scored_csv": "scored", "codebook_yaml": "codebook",
+               "analysis_yaml": "analysis", "export_csv": "export"},
     "interviews": {"segments_csv": "segments", "topics_csv": "topics", "quotes_csv": "quotes",
                    "prevalence_csv": "theme_prevalence", "validation_json": "validation",
                    "coding_seeds_csv": "coding_seeds", "themes_yaml": "themes"},

@@ -45,8 +45,10 @@ def test_a_claim_entry_without_tests_and_a_foreign_headline_are_named():
 
 
 def test_the_study_codebook_gets_every_figure():
-    drawn, skipped = figures.plan(CODEBOOK, CONFIG)
+    drawn, skipped = figures.plan(CODEBOOK, CONFIG, "config/codebook.yaml", analysis=PLAN,
+                                  analysis_source="config/analysis.yaml")
     assert drawn == list(figures.FIGURES) and skipped == {}
+    assert figures.plan(CODEBOOK, CONFIG) == (drawn, skipped)  # without the plan its tests are not checked
 
 
 def test_a_codebook_without_the_study_constructs_skips_their_figures_with_the_reason():
