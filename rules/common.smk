@@ -155,8 +155,13 @@ def wave_is_synthetic(wave):
 
 
 def _notebook_parameters(wildcards):
+    from upskilling.survey.settings import reader_options
+
     files = {p: _INTEGRATION_FILES[k] for p, k in _NOTEBOOK_INPUTS[wildcards.notebook].items()}
     extra = {"wave": INTEGRATION_WAVE} if wildcards.notebook == "survey" else {}
+    if wildcards.notebook == "survey":  # how to read the raw export (the notebook re-derives a respondent)
+        reader = reader_options(config, INTEGRATION_WAVE)
+        extra.update({f"export_{k}": reader[k] for k in ("format", "sep", "encoding", "missing_values")})
     settings = _narrow(config, _NOTEBOOK_SETTINGS[wildcards.notebook]).get("integration", {})
     return {**extra, **files, "integration": settings}
 
