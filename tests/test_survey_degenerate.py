@@ -391,3 +391,17 @@ def test_two_respondents_run_the_stage_with_notes(scored, tmp_path):
     assert "not computable: H5a: ordinal logistic regression" in proc.stderr
     assert "| not computable |" in (work / "results/survey/w/hypotheses.md").read_text(encoding="utf-8")
     assert "note" in pd.read_csv(work / "results/survey/w/reliability.csv").columns
+
+
+def test_exact_wilcoxon_falls_back_to_the_normal_approximation_with_zeros_or_ties_as_r_does():
+    """R 4.2: x <- c(0, 1.5, -0.5, 2, 3.25, 0.75, 1, 4); wilcox.test(x, mu = 0)$p.value and with
+    exact = TRUE both give 0.0346105575157073 ("cannot compute exact p-value with zeroes");
+    wilcox.test(c(1,2,3,4,5), c(3,6,7,8,9), exact = TRUE)$p.value = 0.0465329850745106 (ties: normal)."""
+    from upskilling.survey import stats_rank as sr
+
+    x = np.array([0, 1.5, -0.5, 2, 3.25, 0.75, 1, 4])
+    for exact in ("auto", True):
+        res = sr.wilcoxon_one_sample(x, 0.0, "two-sided", exact=exact, correct=True)
+        assert res.p == pytest.approx(0.0346105575157073, rel=1e-12) and res.details["method"] == "approx"
+    mw = sr.mann_whitney(np.array([1., 2, 3, 4, 5]), np.array([3., 6, 7, 8, 9]), "two-sided", True, True, 0.95)
+    assert mw.p == pytest.approx(0.0465329850745106, rel=1e-12)

@@ -36,11 +36,14 @@ from . import effects
 from .result import OPPOSITE, TestResult, count, not_computable, sign_of
 
 
-def _method(values: np.ndarray, exact, n: int) -> str:
+def _method(values: np.ndarray, exact, n: int, zeros: bool = False) -> str:
+    """'exact' or 'approx' as R's wilcox.test decides: exact = auto (R's NULL) is exact below 50 values
+    without ties or zeros; exact = true falls back to the normal approximation when there are ties or
+    zeros (R warns "cannot compute exact p-value with ties / zeroes" and does so)."""
+    has_ties = np.unique(values).size < values.size or zeros
     if exact == "auto":
-        has_ties = np.unique(values).size < values.size or np.any(values == 0)
         return "exact" if (n < 50 and not has_ties) else "approx"
-    return "exact" if exact else "approx"
+    return "exact" if (exact and not has_ties) else "approx"
 
 
 def _signed_rank(d: np.ndarray, alternative: str, exact, correct: bool, level: float, what: str,
@@ -59,7 +62,7 @@ def _signed_rank(d: np.ndarray, alternative: str, exact, correct: bool, level: f
     r, lo, hi = effects.rank_biserial_paired(nz, level)
     ranks = stats.rankdata(np.abs(nz))
     v = float(ranks[nz > 0].sum())
-    method = _method(np.abs(nz), exact, n_used)
+    method = _method(np.abs(nz), exact, n_used, zeros=n_used < d.size)
 
     def p_for(alt: str) -> float:
         return float(stats.wilcoxon(nz, zero_method="wilcox", correction=correct, alternative=alt,
@@ -112,10 +115,11 @@ def mann_whitney(x, y, alternative: str = "two-sided", exact=False, correct: boo
         return not_computable("W", "r_rank_biserial", n1 + n2,
                               f"Mann-Whitney test: all {both.size} values are equal ({both[0]:g}), so the groups "
                               "cannot differ", n1=n1, n2=n2)
+    ties = np.unique(both).size < both.size  # R: exact = TRUE with ties falls back to the normal approximation
     if exact == "auto":
-        method = "exact" if (n1 < 50 and n2 < 50 and np.unique(both).size == both.size) else "asymptotic"
+        method = "exact" if (n1 < 50 and n2 < 50 and not ties) else "asymptotic"
     else:
-        method = "exact" if exact else "asymptotic"
+        method = "exact" if (exact and not ties) else "asymptotic"
 
     def run(alt: str):
         return stats.mannwhitneyu(x, y, use_continuity=correct, alternative=alt, method=method)
