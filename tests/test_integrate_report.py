@@ -14,6 +14,7 @@ import support  # noqa: E402
 from upskilling.integrate import caveats, joint, report  # noqa: E402
 from upskilling.integrate import inputs as io  # noqa: E402
 from upskilling.integrate import validation as V  # noqa: E402
+from upskilling.integrate.figures import FIGURES  # noqa: E402
 from upskilling.integrate.settings import settings  # noqa: E402
 
 needs_chromium = pytest.mark.skipif(support.CHROMIUM is None, reason="chromium is not installed")
@@ -48,7 +49,7 @@ def test_report_is_self_contained(built):
     text = out.read_text(encoding="utf-8")
     doc = lhtml.fromstring(text)
     imgs = doc.xpath("//img")
-    assert len(imgs) == 8  # each figure embedded once (repeats are links)
+    assert len(imgs) == len(FIGURES)  # each figure embedded once (repeats are links)
     assert all(i.get("src").startswith("data:image/png;base64,") for i in imgs)
     assert not doc.xpath("//script[@src] | //link[@rel='stylesheet'] | //iframe")
     for attr in doc.xpath("//@src | //@href"):
@@ -211,7 +212,7 @@ def test_rendered_in_headless_chromium(built, tmp_path):
     root, out = built
     shot = tmp_path / "report.png"
     seen = support.chromium(out, screenshot=shot, height=2400)
-    assert seen["images"] == 8 and seen["broken"] == 0
+    assert seen["images"] == len(FIGURES) and seen["broken"] == 0
     text = " ".join(seen["text"].split())
     claims = pd.read_csv(support.paths(root)["claims"])
     for r in claims.to_dict("records"):
@@ -236,3 +237,144 @@ def test_chromium_check_detects_a_broken_image(built, tmp_path):
     page.write_text(text[:start] + "AAAA" + text[start + 4000:], encoding="utf-8")
     seen = support.chromium(page)
     assert seen["broken"] >= 1
+
+
+# --- every test explicit ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def current(built, tmp_path_factory):
+    """The project with hypotheses.csv as the survey stage writes it today (labels, families, named
+    statistics, post-hoc pairs, notes), its report and its wave report."""
+    root = support.copy_project(tmp_path_factory.mktemp("current") / "p")
+    support.current_hypotheses(root)
+    return root, support.build_report(root, figures_from=built[0]), support.build_wave_report(root)
+
+
+def _rows(page: Path) -> dict[str, dict[str, str]]:
+    """Every sub-test row of the claims' tables: {hypothesis: {cell class: text}}."""
+    doc = lhtml.fromstring(page.read_text(encoding="utf-8"))
+    rows = {}
+    for tr in doc.xpath("//table[contains(@class, 'tests')]/tbody/tr[contains(concat(' ', @class, ' '), ' test ')]"):
+        rows[tr.get("id").removeprefix("test-")] = {td.get("class"): _text(td) for td in tr.xpath("td")}
+    return rows
+
+
+@pytest.mark.parametrize("page", [1, 2], ids=["report", "wave report"])
+def test_every_sub_test_row_is_explicit(current, page):
+    root = current[0]
+    hyp = pd.read_csv(support.paths(root)["hypotheses"]).set_index("hypothesis")
+    rows = _rows(current[page])
+    assert set(rows) == set(hyp.index)  # all sub-tests, post-hoc pairs included
+    for hid, r in rows.items():
+        h = hyp.loc[hid]
+        assert h["label"] in r["hyp"], hid  # the hypothesis in words
+        assert r["verdict"] == h["verdict"]
+    # H5a: the named statistic, the sidedness, the OR's unit from the codebook item, no correction
+    h5a = hyp.loc["H5a"]
+    assert h5a["statistic_name"] == "z" and f"z = {h5a['statistic']:.2f}" in rows["H5a"]["stat"]
+    assert f"n = {int(h5a['n'])}" in rows["H5a"]["stat"]
+    assert rows["H5a"]["sides"] == "one-sided, greater" and "one-sided" in rows["H5a"]["num"]
+    assert f"OR = {h5a['effect_size']:.2f} [{h5a['ci_low']:.2f}, {h5a['ci_high']:.2f}]" in rows["H5a"]["effect"]
+    assert "per percentage point of platform_share" in rows["H5a"]["effect"]
+    assert rows["H5a"]["padj"].endswith("no correction")
+    # H3a: Holm over its family, with the family's size read from hypotheses.csv
+    k = int((hyp["family"] == "C3_midpoint").sum())
+    assert rows["H3a"]["padj"].endswith(f"Holm over C3_midpoint ({k} tests)")
+    assert f"V = {hyp.loc['H3a', 'statistic']:g}" in rows["H3a"]["stat"]
+    assert "\u201cNeither agree nor disagree\u201d (3)" in rows["H3a"]["hyp"]
+    assert "\u03c7\u00b2(2) = " in rows["H3d"]["stat"]
+    # "Holm" only where the correction is Holm
+    for hid, r in rows.items():
+        assert ("Holm" in r["padj"]) is (hyp.loc[hid, "correction"] == "holm"), hid
+    # H2a: the code of primary_resource shown with its label
+    assert "primary_resource = \u201cGenerative AI tools (e.g. ChatGPT)\u201d (6)" in rows["H2a"]["hyp"]
+    assert " eq 6" not in rows["H2a"]["hyp"]
+    # a combination names the part that decides it
+    assert "largest adjusted p of its parts" in rows["H2"]["padj"]
+
+
+def test_the_headline_test_comes_first_and_is_stated(current):
+    root, page, wave = current
+    claims = pd.read_csv(support.paths(root)["claims"]).set_index("claim")
+    hyp = pd.read_csv(support.paths(root)["hypotheses"]).set_index("hypothesis")
+    for p in (page, wave):
+        doc = lhtml.fromstring(p.read_text(encoding="utf-8"))
+        for cid, r in claims.iterrows():
+            art = doc.get_element_by_id(f"claim-{cid}")
+            first = art.xpath(".//table[contains(@class, 'tests')]/tbody/tr")[0]
+            assert first.get("id") == f"test-{r['headline']}"
+            if r["headline"] != r["hypothesis"]:  # C2, C4: the headline is a part, the verdict the primary's
+                text = _text(art)
+                assert f"Headline test (from the analysis plan): {r['headline']} \u2013 {hyp.loc[r['headline'], 'label']}" in text
+
+
+def test_a_not_computable_tests_note_is_shown(built, tmp_path):
+    root = support.copy_project(tmp_path / "p")
+    support.current_hypotheses(root)
+    p = support.paths(root)
+    hyp = pd.read_csv(p["hypotheses"], dtype={"note": object})
+    hyp.loc[hyp["hypothesis"] == "H4b", ["statistic", "p", "p_adjusted", "verdict", "note"]] = \
+        [float("nan"), float("nan"), float("nan"), "not computable", "H4b: Spearman: invisible is constant"]
+    hyp.to_csv(p["hypotheses"], index=False)
+    out = support.build_report(root, figures_from=built[0])
+    art = lhtml.fromstring(out.read_text(encoding="utf-8")).get_element_by_id("claim-C4")
+    assert "Note on H4b: H4b: Spearman: invisible is constant" in _text(art)
+    assert _rows(out)["H4b"]["stat"].startswith("\u2013")
+
+
+def test_the_report_links_its_files_and_defines_agree(current):
+    from upskilling.survey.descriptives import describe
+
+    root, page, wave = current
+    doc = lhtml.fromstring(page.read_text(encoding="utf-8"))
+    files = doc.get_element_by_id("files")
+    hrefs = files.xpath(".//a/@href")
+    assert {"notebooks/survey.ipynb", "claims.csv", "interviews/project.qdpx", "provenance.json"} <= set(hrefs)
+    assert (page.parent / "claims.csv").exists() and (page.parent / "provenance.json").exists()
+    assert doc.xpath("//nav[@id='files']/following::section[@id='summary']")  # near the top
+    # "agree" as descriptives.describe computes it: above the midpoint, a mean at the midpoint not
+    note = _text(doc.get_element_by_id("agree-definition"))
+    assert "above 3 (\u201cNeither agree nor disagree\u201d)" in note and "\u201cSomewhat agree\u201d (4) or higher" in note
+    assert "a mean of exactly 3 does not count, a mean of 3.25 does" in note
+    assert describe([3.0, 3.25, 4.0, 2.0], 3.0)["pct_agree"] == 50.0
+    wave_note = _text(lhtml.fromstring(wave.read_text(encoding="utf-8")).get_element_by_id("agree-definition"))
+    assert wave_note == note
+    wave_links = lhtml.fromstring(wave.read_text(encoding="utf-8")).get_element_by_id("files").xpath(".//a/@href")
+    assert "../survey/wave1/hypotheses.csv" in wave_links and "../report.html" in wave_links
+
+
+def test_units_are_derived_from_the_codebook():
+    cb = report.Codebook(io.read_yaml(support.PROJECT / "config/codebook.yaml"))
+    assert report.predictor_unit("platform_share", cb)[0] == "percentage point of platform_share"
+    assert report.predictor_unit("years_freelancing", cb)[0] == "year of years_freelancing"
+    assert report.predictor_unit("competition", cb)[0].startswith("scale point of competition (Perceived competition")
+    assert report.predictor_unit("age_over_40", cb, {"age_over_40": {"from": "sd_age", "op": "gt", "value": 40}})[0] \
+        == "age_over_40 = 1 vs 0"
+    cb.items["platform_share"] = {**cb.items["platform_share"], "unit": "percentage point of platform income"}
+    assert report.predictor_unit("platform_share", cb)[0] == "percentage point of platform income"  # verbatim
+
+
+def test_sidedness_and_statistic_are_named():
+    from upskilling.integrate import fmt
+
+    assert fmt.sidedness({"test": "pearson", "alternative": "two-sided", "direction": "less"}) == "two-sided, expected less"
+    assert fmt.sidedness({"test": "friedman", "alternative": "two-sided", "direction": "none"}) == "two-sided"
+    assert fmt.statistic({"test": "wilcoxon_paired", "statistic": 14263.5, "statistic_name": "V"}) == "V = 14263.5"
+    assert fmt.statistic({"test": "ordinal_logit", "statistic": 5.3577}) == "z = 5.36"  # an old csv: from the test
+    assert fmt.statistic({"test": "friedman", "statistic": 67.849, "df": 2.0, "statistic_name": "chi-squared"}) \
+        == "\u03c7\u00b2(2) = 67.85"
+    assert fmt.p_named(0.02, {"test": "binomial", "alternative": "less"}) == "one-sided p = .020"
+
+
+def test_the_apa_table_note_names_the_corrections_used(current):
+    from upskilling.survey import tables
+
+    hyp = pd.read_csv(support.paths(current[0])["hypotheses"])
+    note = tables.hypotheses_note(hyp)
+    holm = hyp.loc[hyp["correction"] == "holm"]
+    for fam, rows in holm.groupby("family"):
+        assert f"Holm over {fam} ({len(rows)} tests: {', '.join(rows['hypothesis'])})" in note
+    assert "every other test is not corrected" in note
+    assert "one-sided (alternative greater or less) for H1," in note
+    none = hyp.assign(correction="none", family=None)
+    assert "Holm" not in tables.hypotheses_note(none)

@@ -40,6 +40,7 @@ EFFECT_NAMES = {
     "r_rank_biserial": "rank-biserial r", "rank_biserial": "rank-biserial r", "kendall_w": "Kendall's W",
     "odds_ratio": "OR", "rho": "Spearman's \u03c1", "proportion": "proportion", "cohen_d": "Cohen's d",
     "cramers_v": "Cram\u00e9r's V", "epsilon_squared": "\u03b5\u00b2", "phi": "\u03c6",
+    "pearson_r": "Pearson's r", "cohens_w": "Cohen's w",
 }
 
 
@@ -61,19 +62,30 @@ def estimate(row: dict) -> str:
     return f"{name} = {num(row['effect_size'])}{ci}"
 
 
-def statistic(row: dict) -> str:
-    """'<test>: statistic = x (df = d), n = k'."""
-    parts = [f"statistic = {num(row.get('statistic'))}"]
-    if not _isnan(row.get("df")):
-        parts.append(f"df = {num(row['df'], 0 if float(row['df']).is_integer() else 2)}")
-    if not _isnan(row.get("n")):
-        parts.append(f"n = {int(float(row['n']))}")
-    return ", ".join(parts)
-
-
 def pct(x, digits: int = 0) -> str:
     """A share in [0, 1] as a percentage."""
     return "\u2013" if _isnan(x) else f"{100 * float(x):.{digits}f}%"
+
+
+#: Names of the plan's tests in words.
+TEST_NAMES = {
+    "wilcoxon_one_sample": "Wilcoxon signed-rank test (one sample)", "wilcoxon_paired": "Wilcoxon signed-rank test (paired)",
+    "mann_whitney": "Mann-Whitney test", "kruskal_wallis": "Kruskal-Wallis test", "friedman": "Friedman test",
+    "binomial": "exact binomial test", "chisq_gof": "\u03c7\u00b2 goodness-of-fit test",
+    "chisq_independence": "\u03c7\u00b2 test of independence", "spearman": "Spearman rank correlation",
+    "pearson": "Pearson correlation", "ordinal_logit": "ordinal logistic regression (Wald z)",
+    "all_of": "all of (intersection-union test)", "any_of": "any of",
+}
+
+
+def test_name(test) -> str:
+    """A test in words: 'Wilcoxon signed-rank test (paired)'."""
+    return TEST_NAMES.get(str(test), str(test).replace("_", " "))
+
+
+def percent(x, digits: int = 0) -> str:
+    """A percentage already in 0-100 (descriptives.csv's pct_agree): '63%'."""
+    return "\u2013" if _isnan(x) else f"{float(x):.{digits}f}%"
 
 
 def test_label(row: dict) -> str:
@@ -81,3 +93,80 @@ def test_label(row: dict) -> str:
     if row.get("test") in ("all_of", "any_of"):
         return f"{row['test']}: {row.get('variables', '')}"
     return str(row.get("test", ""))
+
+
+#: Symbols of the statistics named in hypotheses.csv's ``statistic_name`` (others are shown as named).
+STATISTIC_SYMBOLS = {"V": "V", "W": "W", "U": "U", "z": "z", "t": "t", "S": "S", "H": "H",
+                     "chi-squared": "\u03c7\u00b2", "X-squared": "\u03c7\u00b2", "successes": "k"}
+#: The statistic each test reports, for a hypotheses.csv written before it had ``statistic_name``.
+TEST_STATISTICS = {"wilcoxon_one_sample": "V", "wilcoxon_paired": "V", "mann_whitney": "W", "friedman": "chi-squared",
+                   "kruskal_wallis": "chi-squared", "chisq_gof": "X-squared", "chisq_independence": "X-squared",
+                   "binomial": "successes", "spearman": "S", "pearson": "t", "ordinal_logit": "z"}
+#: Statistics that are rank sums or counts: shown whole (or to the half), never rounded to 2 decimals.
+_SUMS = {"V", "W", "U", "S", "successes"}
+
+
+def statistic_name(row: dict) -> str:
+    """The statistic's name as hypotheses.csv records it (``statistic_name``), else the test's own."""
+    name = row.get("statistic_name")
+    if isinstance(name, str) and name.strip() and not name.startswith("deciding"):
+        return name.strip()
+    return TEST_STATISTICS.get(str(row.get("test", "")), "statistic")
+
+
+def statistic(row: dict) -> str:
+    """The named statistic: 'V = 14263.5', 'z = 5.36', '\u03c7\u00b2(2) = 67.85', 'k = 47'; for a combination of
+    tests '\u2013' (it has none: its p is that of the deciding part); '\u2013' when not computable."""
+    if row.get("test") in ("all_of", "any_of") or _isnan(row.get("statistic")):
+        return "\u2013"
+    name = statistic_name(row)
+    sym = STATISTIC_SYMBOLS.get(name, name)
+    df = ""
+    if not _isnan(row.get("df")):
+        d = float(row["df"])
+        df = f"({num(d, 0 if d.is_integer() else 2)})"
+    x = float(row["statistic"])
+    if name in _SUMS and (2 * x).is_integer():
+        value = num(x, 0 if x.is_integer() else 1)
+    else:
+        value = num(x, 2)
+    return f"{sym}{df} = {value}"
+
+
+def sidedness(row: dict) -> str:
+    """'one-sided, greater', 'one-sided, less', 'two-sided', 'two-sided, expected less' (a two-sided test
+    with a hypothesised direction) or, for a combination, what it combines."""
+    test, alt = str(row.get("test", "")), str(row.get("alternative") or "two-sided")
+    if test == "all_of":
+        return "every part must hold"
+    if test == "any_of":
+        return "one part must hold, none contradicted"
+    if alt in ("greater", "less"):
+        return f"one-sided, {alt}"
+    direction = row.get("direction")
+    if isinstance(direction, str) and direction in ("greater", "less"):
+        return f"two-sided, expected {direction}"
+    return "two-sided"
+
+
+def p_named(p, row: dict, name: str = "p") -> str:
+    """'one-sided p < .001' for a one-sided test, else 'p = .012'."""
+    one = str(row.get("alternative")) in ("greater", "less") and row.get("test") not in ("all_of", "any_of")
+    return p_text(p, f"one-sided {name}" if one else name)
+
+
+#: Names of the p-value corrections of the analysis plan (R's p.adjust methods).
+CORRECTIONS = {"holm": "Holm", "hochberg": "Hochberg", "bonferroni": "Bonferroni", "BH": "Benjamini-Hochberg",
+               "BY": "Benjamini-Yekutieli"}
+
+
+def correction(method, family=None, n_tests: int | None = None) -> str:
+    """'Holm over C3_midpoint (3 tests)', or 'no correction'."""
+    method = method.strip() if isinstance(method, str) else ""
+    if method in ("", "none"):
+        return "no correction"
+    name = CORRECTIONS.get(method, method)
+    if family is None or (isinstance(family, float) and math.isnan(family)) or family == "":
+        return f"{name} (family not recorded)"
+    count = f" ({n_tests} test{'s' if n_tests != 1 else ''})" if n_tests else ""
+    return f"{name} over {family}{count}"

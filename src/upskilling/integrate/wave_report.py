@@ -19,20 +19,19 @@ from ..survey.plan import claim_specs
 from . import fmt
 from . import inputs as io
 from .codebook import Codebook
+from .report import agree_note, claim_tests, corrections_summary, plan_view, scale_span
+
+#: Files the wave report links to, relative to results/reports/<wave>.html: (link, what it is).
+FILES = [
+    ("../survey/{wave}/hypotheses.csv", "Every test of this wave, one row per test (hypotheses.csv)"),
+    ("../survey/{wave}/descriptives.csv", "Descriptive statistics of items and scales"),
+    ("../survey/{wave}/reliability.csv", "Internal consistency of the scales"),
+    ("../survey/{wave}/flow.csv", "Participant flow through the exclusion rules"),
+]
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
     return df.astype(object).where(df.notna(), None).to_dict("records")
-
-
-def _test_row(h: dict) -> dict:
-    side = {"greater": "one-sided (greater)", "less": "one-sided (less)"}.get(str(h.get("alternative")), "two-sided")
-    return {"hypothesis": h["hypothesis"], "label": h.get("label") or "", "test": fmt.test_label(h),
-            "variables": h.get("variables") or "", "sidedness": side, "statistic": fmt.statistic(h),
-            "estimate": fmt.estimate(h), "p": fmt.pvalue(h.get("p")), "p_adjusted": fmt.pvalue(h.get("p_adjusted")),
-            "p_text": fmt.p_text(h.get("p")), "p_adjusted_text": fmt.p_text(h.get("p_adjusted"), "adjusted p"),
-            "correction": h.get("correction") or "none", "family": h.get("family") or "",
-            "verdict": h["verdict"], "primary": bool(h.get("primary")), "note": h.get("note") or ""}
 
 
 def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool = False) -> dict:
@@ -47,20 +46,20 @@ def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool
     descriptives = io.read_table(paths["descriptives"], "descriptives")
     hypotheses = io.read_hypotheses(paths["hypotheses"])
     specs = claim_specs(paths["analysis"])
-    by_id = {h["hypothesis"]: h for h in _records(hypotheses)}
+    plan = plan_view(paths["analysis"])
+    ids = set(hypotheses["hypothesis"])
     claims = []
     for cid, spec in specs.items():
-        rows = [by_id[h] for h in spec["hypotheses"] if h in by_id]
-        missing = [h for h in spec["hypotheses"] if h not in by_id]
+        missing = [h for h in spec["hypotheses"] if h not in ids]
         if missing:
             raise io.InputError(f"{paths['hypotheses']}: hypotheses {missing} of claim {cid} in {paths['analysis']} "
                                 "are missing; rerun the survey hypotheses rule")
-        primary = by_id[spec["primary"]]
-        headline = by_id[spec["headline"]]
+        tests = claim_tests(hypotheses, cid, cb, plan, spec["headline"], spec["primary"])
+        primary = next(t for t in tests if t["hypothesis"] == spec["primary"])
+        headline = next(t for t in tests if t["hypothesis"] == spec["headline"])
         claims.append({"claim": cid, "title": spec["title"], "statement": spec["statement"],
-                       "verdict": primary["verdict"], "primary": _test_row(primary), "headline": _test_row(headline),
-                       "headline_is_primary": spec["headline"] == spec["primary"],
-                       "tests": [_test_row(h) for h in rows]})
+                       "verdict": primary["verdict"], "primary": primary, "headline": headline,
+                       "headline_is_primary": spec["headline"] == spec["primary"], "tests": tests})
     scales = []
     for r in _records(reliability):
         d = descriptives[(descriptives["variable"] == r["scale"]) & (descriptives["kind"] == "scale")]
@@ -69,12 +68,19 @@ def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool
                        "n": r["n"], "alpha": fmt.num(r["alpha"], 2, lead=False),
                        "alpha_ci": f"[{fmt.num(r['alpha_ci_low'], 2, lead=False)}, {fmt.num(r['alpha_ci_high'], 2, lead=False)}]",
                        "omega": fmt.num(r.get("omega_total"), 2, lead=False),
-                       "mean": fmt.num(dd.get("mean")), "sd": fmt.num(dd.get("sd"))})
+                       "mean": fmt.num(dd.get("mean")), "sd": fmt.num(dd.get("sd")),
+                       "pct_agree": fmt.percent(dd.get("pct_agree"))})
     verdicts = pd.Series([c["verdict"] for c in claims]).value_counts().to_dict() if claims else {}
     return {"title": f"Survey wave {wave}: findings", "wave": wave, "synthetic": synthetic,
             "integration": integration, "raw": int(flow["n_remaining"].iloc[0]),
             "analysed": int(flow["n_remaining"].iloc[-1]), "steps": _records(flow.iloc[1:-1]),
             "scales": scales, "claims": claims,
+            "agree_note": agree_note(cb, [r["scale"] for r in scales]),
+            "scale_span": scale_span(cb, [r["scale"] for r in scales]),
+            "corrections": corrections_summary(hypotheses, plan),
+            "files": [{"href": h.format(wave=wave), "what": w} for h, w in FILES]
+            + [{"href": integration["report"], "what": f"The full report of wave {integration_wave}, with the "
+                "interviews and the joint display"}],
             "verdict_summary": ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())),
             "analysis": str(paths["analysis"]), "codebook": str(paths["codebook"])}
 

@@ -139,12 +139,9 @@ def tables(flow: pd.DataFrame, rel: pd.DataFrame, desc: pd.DataFrame, hyp: pd.Da
          "α = Cronbach's alpha with Feldt 95% CI; ω_t = McDonald's omega total (one-factor minimum-residual "
          "model); complete cases per scale."),
         ("descriptives", tb.descriptives_display(desc, decimals), f"Descriptive statistics of items and scales ({wave})",
-         "% agree / % disagree = share of answers above / below the midpoint of the response scale."),
+         tb.descriptives_note()),
         ("hypotheses", tb.hypotheses_display(hyp, decimals), f"Hypothesis tests of claims {tb.claims_text(hyp['claim'])} ({wave})",
-         "p values exact to three decimals; p (adj.) within the correction family (Holm where stated in "
-         "config/analysis.yaml). * = primary test deciding the claim's verdict. Effect sizes with two-sided "
-         "95% CIs: r_rb = rank-biserial r, W = Kendall's W, π̂ = proportion, ρ = Spearman's rho, "
-         "r = Pearson's r, OR = odds ratio."),
+         tb.hypotheses_note(hyp)),
     ]
     out = {}
     extra = {"reliability": tb.notes_text(rel), "hypotheses": tb.notes_text(hyp)}

@@ -99,6 +99,59 @@ def notes_text(table: pd.DataFrame) -> str:
     return " ".join(n if n.endswith(".") else n + "." for n in notes)
 
 
+CORRECTION_NAMES = {"holm": "Holm", "hochberg": "Hochberg", "bonferroni": "Bonferroni", "BH": "Benjamini-Hochberg",
+                    "BY": "Benjamini-Yekutieli"}
+STAT_NAMES = {"V": "Wilcoxon signed-rank V", "W": "Mann-Whitney W", "χ²": "chi-squared (Friedman, Kruskal-Wallis, Pearson)",
+              "k": "number of successes (exact binomial test)", "S": "Spearman's S", "z": "Wald z (ordinal logistic regression)",
+              "t": "t (Pearson correlation)"}
+
+
+def _ids(ids: list[str]) -> str:
+    return ", ".join(ids)
+
+
+def hypotheses_note(h: pd.DataFrame) -> str:
+    """The note of the hypotheses table, read from the table itself: which p values are one-sided, which
+    are adjusted with which correction over which family (hypotheses.csv's ``correction`` and
+    ``family``) and which are not corrected, and what the statistics and effect sizes are."""
+    combo = h["test"].isin(["all_of", "any_of"])
+    one = h.loc[~combo & h["alternative"].isin(["greater", "less"]), "hypothesis"].astype(str).tolist()
+    parts = ["p values exact to three decimals"]
+    if one:
+        parts[0] += f"; one-sided (alternative greater or less) for {_ids(one)}, two-sided otherwise"
+    fam = h["family"] if "family" in h.columns else pd.Series([None] * len(h), index=h.index)
+    corr = h["correction"].fillna("none").astype(str)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for hid, c, f, is_combo in zip(h["hypothesis"].astype(str), corr, fam, combo):
+        if is_combo or c == "none":
+            continue
+        groups.setdefault((CORRECTION_NAMES.get(c, c), f if isinstance(f, str) and f else "its family"), []).append(hid)
+    if groups:
+        adj = " and ".join(f"{name} over {family} ({len(ids)} tests: {_ids(ids)})" for (name, family), ids in groups.items())
+        parts.append(f"p (adj.) is adjusted with {adj}; every other test is not corrected (p (adj.) = p)")
+    else:
+        parts.append("no p value is adjusted for multiple testing (p (adj.) = p)")
+    if combo.any():
+        parts.append("a combined test (all of / any of) takes the largest / smallest p (adj.) of its parts")
+    parts.append("* = primary test deciding the claim's verdict")
+    names = [STAT_SYMBOL.get(n, n) for n in h.get("statistic_name", pd.Series(dtype=str)).dropna().astype(str)
+             if not n.startswith("deciding")]
+    used = [f"{sym} = {STAT_NAMES[sym]}" for sym in dict.fromkeys(names) if sym in STAT_NAMES]
+    if used:
+        parts.append("statistics: " + ", ".join(used))
+    parts.append("effect sizes with two-sided 95% CIs: r_rb = rank-biserial r, W = Kendall's W, π̂ = proportion, "
+                 "ρ = Spearman's rho, r = Pearson's r, OR = odds ratio per unit of the predictor (its unit in the "
+                 "codebook: a percentage point, a year, a scale point)")
+    return "; ".join(parts) + "."
+
+
+def descriptives_note() -> str:
+    """The note of the descriptives table: what % agree / % disagree are (descriptives.describe)."""
+    return ("% agree / % disagree = percentage of non-missing answers above / below the midpoint of the item's "
+            "response scale, i.e. from the first agreeing answer up (for a scale score: a scale mean above / below "
+            "the midpoint; a mean at the midpoint counts as neither).")
+
+
 def reliability_display(rel: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     """Display table of reliability.csv: Scale, k, n, α [95% CI], ω_t."""
     return pd.DataFrame([{"Scale": r.scale, "k": str(int(r.n_items)), "n": str(int(r.n)),
