@@ -120,7 +120,10 @@ rule integrate_report:
     input:
         **_files("flow", "reliability", "descriptives", "hypotheses", "claims", "claims_participants",
                  "theme_prevalence", "topics", "validation", "segments", "provenance", "themes", "codebook",
-                 "analysis"),
+                 "analysis", "scored", "claims_people", "claims_quotes"),
+        **({"roster": INTEGRATION["roster"]} if INTEGRATION["roster"] else {}),
+        # a synthetic wave's planted effects: the planted-vs-recovered table
+        **({"truth": wave_spec(INTEGRATION_WAVE)["truth"]} if wave_spec(INTEGRATION_WAVE).get("truth") else {}),
         figures=expand("results/figures/{name}.png", name=INTEGRATION_FIGURES),
     output:
         report("results/report.html", caption="../report/captions/integrate_report.rst",

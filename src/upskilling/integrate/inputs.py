@@ -32,6 +32,8 @@ COLUMNS = {
     "roster": ["participant_id", "response_id"],
     "turns": ["participant_id", "turn_id", "text"],
     "scored": ["respondent_id"],
+    "claims_people": ["claim", "participant_id", "score", "share_model", "share_human"],
+    "claims_quotes": ["claim", "order", "role", "theme", "participant_id", "turn_id", "text", "agreement"],
 }
 
 #: Identifier columns, always read as text: a survey whose ids are numbers ("17") must still join with a

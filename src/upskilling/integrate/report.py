@@ -22,6 +22,7 @@ from . import fit as fitrules
 from . import fmt
 from . import inputs as io
 from . import joint
+from . import report_sections
 from . import validation as V
 from .codebook import Codebook
 from .settings import narrow
@@ -54,7 +55,7 @@ CAPTIONS = {
 #: :func:`upskilling.integrate.settings.narrow`); rule integrate_report gets only these as params. The
 #: claims in words (titles, statements, figures per claim) come from the analysis plan (an input file).
 #: The config the report shows is the one recorded in provenance.json.
-READS = ["integration.caveats", "integration.figures.dpi"]
+READS = ["integration.caveats", "integration.figures.dpi", *report_sections.READS]
 
 #: Rows of the side-by-side comparison of the coding modes (metric keys of an agreement summary).
 COMPARE_ROWS = [
@@ -538,7 +539,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
     descriptives = io.read_table(paths["descriptives"], "descriptives")
     hypotheses = io.read_hypotheses(paths["hypotheses"])
     claims = pd.read_csv(paths["claims"], keep_default_na=False, na_values=[""])
-    linked = pd.read_csv(paths["claims_participants"])
+    linked = pd.read_csv(paths["claims_participants"], dtype={"respondent_id": str, "participant_id": str})
     prevalence = io.read_table(paths["theme_prevalence"], "theme_prevalence")
     validation = V.read(paths["validation"])
     segments = io.read_table(paths["segments"], "segments") if paths.get("segments") else None
@@ -562,7 +563,10 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
         return {"name": name, "number": order.index(name) + 1, "repeat": repeat, "src": src,
                 "width": css_width, "caption": CAPTIONS.get(name, name)}
 
+    extra = report_sections.context(paths, config, claims, linked, segments, validation, provenance,
+                                    hypotheses, descriptives)
     sample = {
+        **extra["sample_extra"],
         "raw": int(flow["n_remaining"].iloc[0]), "analysed": int(flow["n_remaining"].iloc[-1]),
         "steps": _records(flow.iloc[1:]),
         "n_steps": int(((flow["n_removed"] > 0) & (flow.index > 0)).sum()),
@@ -667,6 +671,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
         "skipped_figures": [{"name": n, "reason": why} for n, why in skipped.items()],
         "unplanned": [{"claim": c, "themes": ", ".join(theme_label.get(t, t) for t in ts)}
                       for c, ts in sorted(joint.unplanned_themes(themes, list(specs)).items())],
+        **{k: v for k, v in extra.items() if k != "sample_extra"},
     }
 
 
