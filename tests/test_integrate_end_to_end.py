@@ -115,3 +115,32 @@ def test_no_planted_personal_detail_reaches_the_integration_outputs(runs):
     for where, text in texts.items():
         leaked = sorted({str(v) for v in pii["value"] if re.search(rf"(?<!\w){re.escape(str(v))}(?!\w)", text)})
         assert not leaked, f"{where} contains planted personal details {leaked}"
+
+
+def test_report_sets_the_strands_side_by_side_per_interviewee_and_against_the_planted_truth(runs):
+    """Issue 10 on the default run: the synthetic-data banner, planted vs recovered (every verdict as
+    planted), the human coding beside the model per claim, the per-interviewee correlations of claims.csv,
+    counter-examples labelled, the sample profile and the interviewees beside the other respondents."""
+    default, _ = runs
+    html = (default / "results/report.html").read_text(encoding="utf-8")
+    doc = lhtml.fromstring(html)
+    text = " ".join(doc.text_content().split())
+    assert doc.get_element_by_id("synthetic-banner") is not None
+    truth = doc.get_element_by_id("truth")
+    assert truth is not None and "Planted vs recovered" in truth.text_content()
+    claims = pd.read_csv(default / "results/claims.csv")
+    people = pd.read_csv(default / "results/claims_people.csv")
+    quotes = pd.read_csv(default / "results/claims_quotes.csv")
+    for r in claims.to_dict("records"):
+        art = " ".join(doc.get_element_by_id(f"claim-{r['claim']}").text_content().split())
+        assert r["interpretation"] in art
+        if r["qual_direction_human"] != "no human coding":
+            assert f"human {r['test_shares_human']}" in art
+        if isinstance(r["person_score"], str) and r["person_score"]:
+            assert f"{r['person_rho_model']:.2f} with the model coding" in art
+            assert len(people[people["claim"] == r["claim"]]) == 20  # one row per interviewee
+    assert set(quotes["agreement"]) == {"agree"}  # a human coding exists: only agreed quotes
+    counter = quotes[quotes["role"] == "counter-example"]
+    assert list(counter["claim"]) == ["C1"] and list(counter["theme"]) == ["growth"]
+    assert "Counter-example (growth):" in text
+    assert "Profile of the respondents" in text and "Profile of the 220 analysed respondents" in text

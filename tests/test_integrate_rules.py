@@ -29,7 +29,9 @@ def test_integration_rules_make_every_target(run):
     listed = snakemake(run, "--list-rules")
     rules = set(listed.stdout.split())
     assert {"integrate_claims", "integrate_report", "integrate_notebook", "integrate_qdpx"} <= rules
-    assert sum(r.startswith("integrate_figure_") for r in rules) == 8  # one rule per figure
+    from upskilling.integrate.figures import FIGURES
+
+    assert sum(r.startswith("integrate_figure_") for r in rules) == len(FIGURES)  # one rule per figure
     for name in ("claims.csv", "claims.md", "claims_participants.csv", "report.html",
                  "interviews/project.qdpx", "interviews/codebook.qdc"):
         assert (run / SMALL / "results" / name).stat().st_size > 0, name
