@@ -405,3 +405,69 @@ def test_exact_wilcoxon_falls_back_to_the_normal_approximation_with_zeros_or_tie
         assert res.p == pytest.approx(0.0346105575157073, rel=1e-12) and res.details["method"] == "approx"
     mw = sr.mann_whitney(np.array([1., 2, 3, 4, 5]), np.array([3., 6, 7, 8, 9]), "two-sided", True, True, 0.95)
     assert mw.p == pytest.approx(0.0465329850745106, rel=1e-12)
+
+
+# ---- catalogue of hostile exports through the cleaning script (issue 9): one line, exit code, no traceback
+def _export_variant(tmp_path: Path, kind: str) -> tuple[Path, dict]:
+    """A copy of the shipped export changed as ``kind`` says, and the wave's reader options."""
+    import csv
+
+    src = ROOT / "data" / "raw" / "survey" / "wave1" / "export.csv"
+    rows = list(csv.reader(src.open(encoding="utf-8", newline="")))
+    head, data = rows[:3], rows[3:]
+    col = {c: i for i, c in enumerate(head[0])}
+    reader = {"format": "qualtrics", "sep": None, "missing_values": [], "encoding": "utf-8-sig"}
+    sep = ","
+    if kind == "everyone_excluded":
+        for r in data:
+            r[col["Q1"]] = "No"  # nobody consents
+    elif kind == "refusal_text":
+        data[4][col["Q7"]] = "Prefer not to say"  # a refusal in a numeric column
+    elif kind == "page_progress":
+        for r in data:
+            r[col["Progress"]] = str(12 if r[col["Progress"]] == "100" else 7)  # last page, not a percentage
+    elif kind == "semicolons":
+        sep = ";"  # and no sep: in the reader options
+    out = tmp_path / "export.csv"
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=sep).writerows(head + data)
+    return out, reader
+
+
+CLEAN_CASES = {
+    # kind: (exit code, text in the last stderr line or None)
+    "everyone_excluded": (0, None),
+    "refusal_text": (1, "declare it a missing-value code: waves.w.missing_values"),
+    "page_progress": (1, "meta.progress"),
+    "semicolons": (0, None),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CLEAN_CASES))
+def test_hostile_exports_through_the_cleaning_script(tmp_path, kind):
+    export, reader = _export_variant(tmp_path, kind)
+    wave = "w"
+    for d in (f"data/processed/survey/{wave}", f"results/survey/{wave}", f"logs/survey/{wave}"):
+        (tmp_path / d).mkdir(parents=True, exist_ok=True)
+    res = f"results/survey/{wave}"
+    spec = {"script": str(ROOT / "scripts" / "survey_clean.py"),
+            "input": {"export": str(export), "codebook": str(ROOT / "config" / "codebook.yaml")},
+            "output": {"scored": f"data/processed/survey/{wave}/scored.csv", "flow": f"{res}/flow.csv",
+                       "excluded": f"{res}/excluded.csv"},
+            "params": {"reader": reader, "settings": {k: CONFIG["survey"][k] for k in ("exclusions", "scoring")}},
+            "wildcards": {"wave": wave}, "log": [f"logs/survey/{wave}/clean.log"]}
+    proc = _run(tmp_path, [spec])
+    code, text = CLEAN_CASES[kind]
+    assert proc.returncode == code, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    if code:
+        last = proc.stderr.strip().splitlines()[-1]
+        assert last.startswith("InputError: ") and text in last, last
+        assert str(export) in last or "config" in last  # names the file or the key to fix
+    flow = pd.read_csv(tmp_path / res / "flow.csv") if code == 0 else None
+    if kind == "everyone_excluded":
+        steps = flow.set_index("step")
+        assert steps.loc["consent", "n_removed"] == 300 and steps.loc["analysed", "n_remaining"] == 0
+        # the next stage then stops with one line (test_zero_respondents_stop_each_script_with_one_line)
+    if kind == "semicolons":
+        assert flow["n_remaining"].iloc[-1] == 220  # the separator was detected: same result as the shipped file
