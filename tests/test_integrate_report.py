@@ -11,7 +11,7 @@ from matplotlib.image import imread
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "integrate"))
 import support  # noqa: E402
 
-from upskilling.integrate import caveats, joint, report  # noqa: E402
+from upskilling.integrate import caveats, joint, report, hypothesis_rows  # noqa: E402
 from upskilling.integrate import inputs as io  # noqa: E402
 from upskilling.integrate import validation as V  # noqa: E402
 from upskilling.integrate.figures import FIGURES  # noqa: E402
@@ -345,13 +345,13 @@ def test_the_report_links_its_files_and_defines_agree(current):
 
 def test_units_are_derived_from_the_codebook():
     cb = report.Codebook(io.read_yaml(support.PROJECT / "config/codebook.yaml"))
-    assert report.predictor_unit("platform_share", cb)[0] == "percentage point of platform_share"
-    assert report.predictor_unit("years_freelancing", cb)[0] == "year of years_freelancing"
-    assert report.predictor_unit("competition", cb)[0].startswith("scale point of competition (Perceived competition")
-    assert report.predictor_unit("age_over_40", cb, {"age_over_40": {"from": "sd_age", "op": "gt", "value": 40}})[0] \
+    assert hypothesis_rows.predictor_unit("platform_share", cb)[0] == "percentage point of platform_share"
+    assert hypothesis_rows.predictor_unit("years_freelancing", cb)[0] == "year of years_freelancing"
+    assert hypothesis_rows.predictor_unit("competition", cb)[0].startswith("scale point of competition (Perceived competition")
+    assert hypothesis_rows.predictor_unit("age_over_40", cb, {"age_over_40": {"from": "sd_age", "op": "gt", "value": 40}})[0] \
         == "age_over_40 = 1 vs 0"
     cb.items["platform_share"] = {**cb.items["platform_share"], "unit": "percentage point of platform income"}
-    assert report.predictor_unit("platform_share", cb)[0] == "percentage point of platform income"  # verbatim
+    assert hypothesis_rows.predictor_unit("platform_share", cb)[0] == "percentage point of platform income"  # verbatim
 
 
 def test_sidedness_and_statistic_are_named():

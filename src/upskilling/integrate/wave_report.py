@@ -19,7 +19,7 @@ from ..survey.plan import claim_specs
 from . import fmt
 from . import inputs as io
 from .codebook import Codebook
-from .report import agree_note, claim_tests, corrections_summary, plan_view, scale_span
+from .hypothesis_rows import agree_note, claim_tests, corrections_summary, plan_view, scale_span
 
 #: Files the wave report links to, relative to results/reports/<wave>.html: (link, what it is).
 FILES = [
