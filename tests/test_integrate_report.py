@@ -87,7 +87,6 @@ def test_quotes_are_escaped_not_markup(built, tmp_path):
 
 def test_caveats_follow_the_configured_thresholds(built):
     root, _ = built
-    p = support.paths(root)
     args = _caveat_args(root)
     cfg = support.config(root)
     found = caveats.caveats(*args, settings(cfg)["caveats"])
