@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import base64
 import json
-from importlib import resources
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from ..survey.plan import claim_specs
 from . import caveats as caveat_rules
 from . import fit as fitrules
 from . import fmt
+from . import html
 from . import inputs as io
 from . import joint
 from . import report_sections
@@ -381,12 +380,8 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
 
 
 def render(context: dict) -> str:
-    """Render the report template with ``context``."""
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: resources.files("upskilling.integrate").joinpath(
-            "templates", name).read_text(encoding="utf-8")),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("report.html.j2").render(**context)
+    """Render the findings report template with ``context``."""
+    return html.render("report.html.j2", context)
 
 
 def write(paths: dict, figures: dict[str, str], out: str, config: dict,

@@ -9,14 +9,13 @@ results/report.html, and this page links to it. A wave with a planted-truth file
 """
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from ..survey.plan import claim_specs
 from . import fmt
+from . import html
 from . import inputs as io
 from .codebook import Codebook
 from .hypothesis_rows import agree_note, claim_tests, corrections_summary, plan_view, scale_span
@@ -87,11 +86,7 @@ def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool
 
 def render(context: dict) -> str:
     """Render the wave report template with ``context``."""
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: resources.files("upskilling.integrate").joinpath(
-            "templates", name).read_text(encoding="utf-8")),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("wave_report.html.j2").render(**context)
+    return html.render("wave_report.html.j2", context)
 
 
 def write(wave: str, paths: dict, out: str, integration_wave: str, synthetic: bool = False) -> dict:
