@@ -1,14 +1,14 @@
 """The small test configuration (.test/, issue 12): its data is what .test/make_data.py derives from the
-shipped data, and the whole DAG on it is deterministic (two clean runs give the same tables)."""
+shipped data. That the whole DAG on it is deterministic (two clean runs give the same bytes, tables and
+every other output, apart from declared timing fields) is tests/test_determinism.py."""
 from __future__ import annotations
 
 import hashlib
 import importlib.util
 
 import docx
-import pytest
 
-from conftest import ROOT, SMALL, copy_repo, run_small
+from conftest import ROOT, SMALL
 
 COMMITTED = ROOT / SMALL / "data" / "raw"
 
@@ -34,17 +34,6 @@ def test_committed_small_data_is_what_make_data_derives(tmp_path):
                  if p.is_file()}
     assert made == committed, "re-run `python .test/make_data.py` after changing the default data"
     assert {p.split("/")[-1].split(".")[-1] for p in made if "/transcripts/" in p} == {"txt", "vtt", "docx"}
-
-
-@pytest.mark.slow
-def test_two_runs_give_the_same_tables(small_run, tmp_path):
-    """Re-running the analysis from scratch in another copy reproduces the tables byte for byte."""
-    again = copy_repo(tmp_path / "again")
-    targets = ["results/survey/wave1/hypotheses.csv", "results/interviews/segments.csv",
-               "results/interviews/validation.csv"]
-    run_small(again, *targets)
-    for t in targets:
-        assert (again / SMALL / t).read_bytes() == (small_run / SMALL / t).read_bytes(), t
 
 
 def test_a_virtualenv_inside_the_checkout_is_not_copied_into_test_runs(tmp_path):

@@ -5,9 +5,16 @@ jupytext, injects the pipeline's paths after the cell tagged ``parameters`` (as 
 runs every cell with nbclient in a kernel of the current interpreter, and writes the executed
 notebook. A cell that raises fails the run (and so the Snakemake rule), and so does a code cell that
 shows nothing: every cell of a reviewer notebook must leave a visible output.
+
+The written notebook is the same byte for byte on every run of the same inputs (issue 11): cell ids
+come from the cells' contents (:func:`stable_ids`; jupytext and nbformat draw random ones), no
+execution timings are recorded (``record_timing=False``), and consecutive outputs of one stream are
+merged (``coalesce_streams``: the kernel flushes stdout on a timer, so one print can otherwise arrive
+as one output on one run and two on the next).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -35,6 +42,19 @@ def parameters_cell(parameters: dict) -> nbformat.NotebookNode:
     return cell
 
 
+def stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Give every cell an id derived from its type and source (the first 8 hex digits of their SHA-256;
+    a repeated cell gets ``-1``, ``-2``, ... appended), so the same source gives the same ids on every run
+    and an edit changes only the edited cell's id. Returns ``nb``, changed in place."""
+    seen: dict[str, int] = {}
+    for cell in nb.cells:
+        base = hashlib.sha256(f"{cell.cell_type}\0{cell.source}".encode()).hexdigest()[:8]
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        cell["id"] = base if n == 0 else f"{base}-{n}"
+    return nb
+
+
 def prepare(py_path: str | Path, parameters: dict) -> nbformat.NotebookNode:
     """Read a percent-format ``.py`` notebook and insert the parameters cell after the ``parameters`` cell."""
     py_path = Path(py_path)
@@ -48,7 +68,7 @@ def prepare(py_path: str | Path, parameters: dict) -> nbformat.NotebookNode:
     nb.cells.insert(at + 1, parameters_cell(parameters))
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata.pop("jupytext", None)
-    return nb
+    return stable_ids(nb)
 
 
 def execute(py_path: str | Path, out_path: str | Path, parameters: dict, kernel: str = "python3",
@@ -60,7 +80,7 @@ def execute(py_path: str | Path, out_path: str | Path, parameters: dict, kernel:
     """
     nb = prepare(py_path, parameters)
     client = NotebookClient(nb, kernel_name=kernel, timeout=timeout, allow_errors=False, record_timing=False,
-                            resources={"metadata": {"path": str(cwd or os.getcwd())}})
+                            coalesce_streams=True, resources={"metadata": {"path": str(cwd or os.getcwd())}})
     try:
         client.execute()
     except CellExecutionError as exc:
