@@ -5,6 +5,12 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+# config/config.yaml read by the project's loader first: a YAML error is one line with line and column
+# (Snakemake's own message says only "not valid JSON or YAML").
+from upskilling.config import check_configfile
+
+check_configfile("config/config.yaml")
+
 
 configfile: "config/config.yaml"
 

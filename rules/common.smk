@@ -1,6 +1,7 @@
-# Shared set-up: validate the config (and the codebook, analysis plan and themes it points to)
-# before any job runs, and the helpers that list each stage's outputs.
-from upskilling.config import validate_config
+# Shared set-up: validate the config (and the codebook, analysis plan and themes it points to) and check
+# that every file it names exists, before any job runs; check that the output folders are writable
+# before the first job starts; and the helpers that list each stage's outputs.
+from upskilling.config import check_config_paths, validate_config
 # dict params with sorted keys: a --configfile / --config merge order alone must not re-run a rule
 from upskilling.config import sorted_keys as _sorted_keys
 from snakemake.exceptions import WorkflowError
@@ -9,8 +10,22 @@ import os as _os
 
 from upskilling.errors import InputError
 
+
+def _config_source():
+    """The config file(s) a message names: config/config.yaml, plus each --configfile merged over it."""
+    files = ["config/config.yaml"] if _os.path.isfile("config/config.yaml") else []
+    for path in workflow.overwrite_configfiles or []:
+        rel = _os.path.relpath(path)
+        rel = str(path) if rel.startswith("..") else rel
+        if rel not in files:
+            files.append(rel)
+    return " + ".join(files) or "the config"
+
+
+CONFIG_SOURCE = _config_source()
+
 try:
-    validate_config(config)
+    validate_config(config, CONFIG_SOURCE)
 except InputError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
 
@@ -56,8 +71,42 @@ def wave_spec(wave):
     return spec
 
 
+def check_config_files():
+    """Every file and folder the config names (a wave's survey export, the codebook, analysis plan and
+    themes, interviews.transcripts / protocol / human_coding / redaction_list, integration.roster) exists,
+    else stop before any job runs with one line naming the config key (not Snakemake's
+    MissingInputException). Called by all_targets(), i.e. when the whole workflow is defined (a Snakefile
+    with only some stages, as in the tests, checks nothing more than validate_config)."""
+    try:
+        check_config_paths(config, CONFIG_SOURCE)
+    except InputError as exc:
+        raise WorkflowError(f"Invalid configuration: {exc}") from None
+
+
+def check_output_folders():
+    """Before the first job runs (onstart: not in a dry run): every folder that a job to run writes into
+    (outputs and log files) is writable, else one line naming the folder. Without it a read-only folder
+    gives Snakemake's traceback (when it deletes an old output or touches the log of a failed job); the
+    scripts report a file they cannot write themselves (upskilling.logs.setup)."""
+    from upskilling.errors import unwritable_folder_message
+
+    paths = []
+    for job in workflow.dag.needrun_jobs():
+        paths += [str(f) for f in job.output] + [str(f) for f in job.log]
+        if getattr(job, "benchmark", None):
+            paths.append(str(job.benchmark))
+    message = unwritable_folder_message(paths)
+    if message:
+        raise WorkflowError(message)
+
+
+onstart:
+    check_output_folders()
+
+
 def all_targets():
-    """Every final output of the study: the single source of `rule all`."""
+    """Every final output of the study: the single source of `rule all` (after check_config_files)."""
+    check_config_files()
     return (
         survey_targets()
         + comparison_targets()
@@ -92,7 +141,10 @@ def interviews_transcripts():
     folder = INTERVIEWS["transcripts"]
     if not _os.path.isdir(folder):
         return []
-    return [str(p) for p in list_transcripts(folder, INTERVIEWS["formats"])]
+    try:  # a file in a format that is not read (P05.doc) is refused, naming it
+        return [str(p) for p in list_transcripts(folder, INTERVIEWS["formats"])]
+    except InputError as exc:
+        raise WorkflowError(f"Invalid input: {exc}") from None
 
 
 def _iv_optional(key):

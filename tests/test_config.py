@@ -71,3 +71,45 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(InputError, match=r"nope.yaml: file not found"):
         load_validated(tmp_path / "nope.yaml", "themes.schema.yaml")
+
+
+def test_yaml_tab_and_repeated_key_are_named(tmp_path):
+    tab = tmp_path / "tab.yaml"
+    tab.write_text("seed: 1\nwaves:\n\twave1: {}\n")
+    with pytest.raises(InputError, match=r"tab.yaml: line 3, column 1: YAML syntax error: a tab character \(YAML "
+                                         r"indents with spaces only\); replace the tab by spaces$"):
+        read_yaml(tab)
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("waves: {a: 1}\nseed: 1\nwaves: {b: 2}\n")
+    with pytest.raises(InputError, match=r"twice.yaml: line 3, column 1: key 'waves' appears twice in one mapping "
+                                         r"\(also line 1; YAML would silently keep the last\); keep one of them"):
+        read_yaml(twice)
+
+
+def test_check_configfile_raises_snakemakes_workflow_error_in_our_words(tmp_path):
+    from snakemake.exceptions import WorkflowError
+
+    from upskilling.config import check_configfile
+
+    bad = tmp_path / "config.yaml"
+    bad.write_text("waves:\n  wave1: [unclosed\n")
+    with pytest.raises(WorkflowError, match=r"^Invalid configuration: .*config.yaml: line 3, column 1: YAML syntax "
+                                            r"error: expected ',' or ']'"):
+        check_configfile(bad)
+    check_configfile(tmp_path / "absent.yaml")  # left to Snakemake (--configfile may give every key)
+
+
+def test_every_path_the_config_names_is_checked_naming_its_key(config, monkeypatch):
+    from upskilling.config import check_config_paths, config_paths
+
+    monkeypatch.chdir(ROOT)
+    cfg = validate_config(copy.deepcopy(config))
+    keys = [k for k, *_ in config_paths(cfg)]
+    assert keys == ["waves.wave1.survey", "waves.wave1.truth", "waves.wave2.survey", "waves.wave2.codebook",
+                    "waves.wave2.truth", "codebook", "analysis", "themes", "interviews.transcripts",
+                    "interviews.protocol", "interviews.human_coding", "interviews.redaction_list", "integration.roster"]
+    check_config_paths(cfg)
+    cfg["waves"]["wave2"]["survey"] = "data/raw/survey/wave2/exprt.csv"
+    with pytest.raises(InputError, match=r"^config/config.yaml: waves.wave2.survey: file data/raw/survey/wave2/"
+                                         r"exprt.csv not found; fix the path"):
+        check_config_paths(cfg)

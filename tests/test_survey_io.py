@@ -191,3 +191,21 @@ def test_ragged_row(tmp_path):
     with p.open("a", encoding="utf-8") as fh:
         fh.write("a,b\n" + ",".join(["x"] * 80) + "\n")
     raises(p, "qualtrics", "export_qualtrics.csv", "not a readable CSV", "number of fields")
+
+
+# ---- rows cut short and NUL bytes (issue 11) ----------------------------------------------------------
+
+def test_a_row_cut_short_is_refused_not_read_as_empty_answers(tmp_path):
+    p = make_export(tmp_path)
+    edit(p, lambda rows: rows.__setitem__(-1, rows[-1][:10]))
+    msg = raises(p, "qualtrics", f"row {3 + 12} has 10 field(s) but the header row has", "(the last row: the file "
+                 "looks cut short by an interrupted export or download); export the survey responses again")
+    assert msg.startswith(str(p))
+
+
+def test_a_nul_byte_in_a_cell_is_refused_naming_row_and_column(tmp_path):
+    p = set_cell(make_export(tmp_path), 6, CB.id_column, "R_6\x00")
+    raises(p, "qualtrics", f"row 6, column '{CB.id_column}': the cell holds a NUL byte", "the file is damaged")
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(make_export(tmp_path, n=3).read_text(encoding="utf-8").encode("utf-16-le"))
+    raises(utf16, "qualtrics", "UTF-16 text without a byte-order mark: set encoding: utf-16-le")

@@ -121,19 +121,89 @@ def validate(data: Any, schema_name: str, source: str) -> Any:
     return data
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key written twice in one mapping (PyYAML keeps the last one
+    silently: a second ``waves:`` block would replace the first without a word)."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node)
+        try:
+            first = seen.setdefault(key, key_node.start_mark)
+        except TypeError:  # an unhashable key: PyYAML reports it itself
+            continue
+        if first is not key_node.start_mark:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key '{key}' appears twice in one mapping (also line {first.line + 1}; YAML would "
+                "silently keep the last); keep one of them", key_node.start_mark)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def _yaml_message(path: Path, exc: yaml.YAMLError, text: str) -> str:
+    """The one-line message of a PyYAML error: file, line and column, the problem in words (a tab and a
+    repeated key named) and the fix."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if isinstance(exc, yaml.constructor.ConstructorError) and "appears twice" in problem:
+        return f"{path}:{where} {problem}"
+    lines = text.splitlines()
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if (mark is not None and mark.column < len(line) and line[mark.column] == "\t") or "'\\t'" in problem:
+        return (f"{path}:{where} YAML syntax error: a tab character (YAML indents with spaces only); replace "
+                "the tab by spaces")
+    context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and cmark is not None and (mark is None or cmark.line != mark.line):
+        problem += f" ({context} at line {cmark.line + 1}, column {cmark.column + 1})"
+    return f"{path}:{where} YAML syntax error: {problem}; fix the file"
+
+
 def read_yaml(path: str | Path) -> Any:
-    """Read a YAML file; a syntax error becomes a one-line :class:`InputError`."""
+    """Read a YAML file; a syntax error (line and column; a tab named), a key written twice in one
+    mapping or a file that is not UTF-8 becomes a one-line :class:`InputError` naming the file."""
+    from .textio import read_utf8
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found; check the path in config/config.yaml")
+    text = read_utf8(path, "re-save the file as UTF-8")
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{path}:{where}: YAML syntax error: {problem}; fix the file") from None
+        raise InputError(_yaml_message(path, exc, text)) from None
+
+
+def check_configfile(path: str | Path = "config/config.yaml") -> None:
+    """For the Snakefile, before its ``configfile:`` directive: read ``path`` with :func:`read_yaml`, so a
+    YAML syntax error (line and column, a tab named), a repeated key, a file that is not UTF-8 or not a
+    mapping stops the run with one line in the project's voice (a Snakemake ``WorkflowError``
+    ``Invalid configuration: ...``) instead of Snakemake's "Config file is not valid JSON or YAML".
+
+    A missing file is left to Snakemake (with ``--configfile`` it is not needed). Files given with
+    ``--configfile`` are read by Snakemake's command line before the Snakefile runs: their syntax errors
+    keep Snakemake's own message.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return
+    try:
+        data = read_yaml(path)
+        if data is None:
+            raise InputError(f"{path}: the file is empty; it needs at least a waves: section (see the README)")
+        if not isinstance(data, dict):
+            raise InputError(f"{path}: the file holds a {type(data).__name__}, not keys such as waves: and "
+                             "interviews:; write it as 'key: value' lines (see the README)")
+    except InputError as exc:
+        from snakemake.exceptions import WorkflowError
+
+        raise WorkflowError(f"Invalid configuration: {exc}") from None
 
 
 def load_validated(path: str | Path, schema_name: str) -> Any:
@@ -148,11 +218,82 @@ def validate_config(config: dict, source: str = "config/config.yaml") -> dict:
     """Validate the Snakemake config (in place, defaults filled) and the files it points to.
 
     Returns the config. The codebook, analysis plan and themes files named in it are validated too,
-    so that a typo anywhere fails before any job runs.
+    so that a typo anywhere fails before any job runs; one of them missing names its config key.
     """
     validate(config, "config.schema.yaml", source)
+    check_config_paths(config, source, only=_YAML_FILES)
     for wave, spec in config["waves"].items():
         load_validated(spec.get("codebook", config["codebook"]), "codebook.schema.yaml")
         load_validated(spec.get("analysis", config["analysis"]), "analysis.schema.yaml")
     load_validated(config["themes"], "themes.schema.yaml")
     return config
+
+
+# --- the files and folders a config names -------------------------------------------------------------
+
+#: the entries of config_paths that validate_config reads (and so checks itself)
+_YAML_FILES = ("codebook", "analysis", "themes", "wave codebook", "wave analysis")
+#: what to do, besides fixing the path, when the file a key names is missing
+_IF_MISSING = {
+    "survey": "or put the wave's survey export there",
+    "codebook": "or create the file",
+    "analysis": "or create the file",
+    "themes": "or create the file",
+    "wave codebook": "or remove the wave's codebook: to use the top-level codebook",
+    "wave analysis": "or remove the wave's analysis: to use the top-level analysis plan",
+    "truth": "or remove truth: (it is only for synthetic data with planted effects)",
+    "transcripts": "to the folder that holds the .txt, .vtt or .docx transcripts",
+    "protocol": 'or set interviews.protocol: "" (no protocol: questions are then told apart by their text)',
+    "human_coding": 'or set interviews.human_coding: "" (no human coding: zero-shot coding, no agreement '
+                    "statistics)",
+    "redaction_list": 'or set interviews.redaction_list: "" (no list: the names of people are then not '
+                      "redacted)",
+    "roster": "or set integration.roster: null (interviewees not linked to survey responses)",
+}
+
+
+def config_paths(config: dict) -> list[tuple[str, str, str, str]]:
+    """``(key, path, kind, what)`` of every file (``kind`` "file") or folder ("folder") a validated config
+    names, in the order of the config file; ``what`` is the entry of :data:`_IF_MISSING`. Optional keys
+    left empty ("" or null) are not listed."""
+    out = []
+    for wave, spec in config["waves"].items():
+        key = f"waves.{wave}"
+        out.append((f"{key}.survey", spec["survey"], "file", "survey"))
+        for name in ("codebook", "analysis"):
+            if spec.get(name):
+                out.append((f"{key}.{name}", spec[name], "file", f"wave {name}"))
+        if spec.get("truth"):
+            out.append((f"{key}.truth", spec["truth"], "file", "truth"))
+    for name in ("codebook", "analysis", "themes"):
+        out.append((name, config[name], "file", name))
+    iv = config.get("interviews") or {}
+    if iv.get("transcripts"):
+        out.append(("interviews.transcripts", iv["transcripts"], "folder", "transcripts"))
+    for name in ("protocol", "human_coding", "redaction_list"):
+        if iv.get(name):
+            out.append((f"interviews.{name}", iv[name], "file", name))
+    roster = (config.get("integration") or {}).get("roster")
+    if roster:
+        out.append(("integration.roster", roster, "file", "roster"))
+    return out
+
+
+def check_config_paths(config: dict, source: str = "config/config.yaml", only=None) -> None:
+    """Stop, with one line naming the config key, at the first file or folder the (validated) config names
+    that does not exist (paths are relative to the working directory), e.g.
+    ``config/config.yaml: waves.wave1.survey: file data/raw/survey/wave1/export.csv not found; fix the path
+    (relative to the working directory) or put the wave's survey export there``. ``only``: check just these :func:`config_paths` entries (``what``)."""
+    for key, path, kind, what in config_paths(config):
+        if only is not None and what not in only:
+            continue
+        p = Path(path)
+        fix = _IF_MISSING[what]
+        if not p.exists():
+            raise InputError(f"{source}: {key}: {kind} {path} not found; fix the path (relative to the working "
+                             f"directory) {fix}")
+        if kind == "file" and p.is_dir():
+            raise InputError(f"{source}: {key}: {path} is a folder, not a file; give the file's path {fix}")
+        if kind == "folder" and not p.is_dir():
+            raise InputError(f"{source}: {key}: {path} is a file, not a folder; give the folder that holds the "
+                             "transcripts")

@@ -2,10 +2,10 @@
 
 :func:`load_codebook` validates ``config/codebook.yaml`` against ``codebook.schema.yaml`` and then checks
 what a JSON schema cannot: every item's scale exists, item ids and export columns are unique, each
-construct's items exist and are Likert items on one scale, screening criteria have unique names that
-are not another rule's and answers / values that are labels of the item's scale (or numbers),
-attention-check answers are labels of the item's scale, the meta columns and grid items exist. Each
-problem is one :class:`~upskilling.errors.InputError` naming the codebook file and key.
+construct's items exist and are Likert items on one scale, only Likert items are ``reverse: true``,
+screening criteria have unique names that are not another rule's and answers / values that are labels
+of the item's scale (or numbers), attention-check answers are labels of the item's scale, the meta
+columns and grid items exist. Each problem is one :class:`~upskilling.errors.InputError` naming the codebook file and key.
 
 Screening criteria (:attr:`Codebook.screening`) are resolved like the analysis plan's ``where``
 conditions: ``keep`` labels become ``op: in`` with their codes, a label ``value`` becomes its code. The
@@ -136,6 +136,10 @@ def load_codebook(path: str | Path) -> Codebook:
         if "answers" in it and it["type"] not in ("likert", "single", "multi"):
             raise InputError(f"{src}: {key}: 'answers' is only for likert, single and multi items (this one is "
                              f"'{it['type']}'); remove it")
+        if it.get("reverse") and it["type"] != "likert":
+            raise InputError(f"{src}: {key}: reverse: true on a {it['type']} item; only likert items are "
+                             "reverse-coded (code becomes min + max - code), so it would be ignored: remove "
+                             "reverse, or make the item a likert item on a scale")
         if it["type"] == "numeric" and "min" in it and "max" in it and it["min"] > it["max"]:
             raise InputError(f"{src}: {key}: min {it['min']} is larger than max {it['max']}; swap them")
         if it.get("construct") and it["construct"] not in cb.constructs:

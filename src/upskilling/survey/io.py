@@ -30,7 +30,9 @@ labels are matched after trimming surrounding whitespace and case-folding. An em
 missing answer. Anything else that does not fit stops the run with one :class:`InputError` naming the
 file, the row (numbered as a spreadsheet shows it, header rows included), the column and the value:
 an unknown label, a code or number out of range, a column missing from or duplicated in the header,
-an unreadable duration / progress / finished / start value, a missing or repeated respondent id. An
+an unreadable duration / progress / finished / start value, a missing or repeated respondent id, a row
+with fewer fields than the header (a file cut short: pandas would read the missing answers as empty), a
+quoted cell left open at the end of the file, a cell holding a NUL byte (:mod:`.sniff`). An
 answer that may mean "no answer" (text in a coded column, a number out of range) is told to be
 declared a missing-value code of the wave or of the item.
 
@@ -72,11 +74,14 @@ def _read_grid(path: Path, sep: str | None, encoding: str, wkey: str) -> pd.Data
     if not explicit:
         sep = sniff.detect_sep(path, head, whole, wkey) if head.strip() else ","
     try:
-        return pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_filter=False,
+        grid = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_filter=False,
                            encoding=codec, skip_blank_lines=True, sep=sep)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: file is empty; export the survey responses again") from None
     except pd.errors.ParserError as exc:
+        damaged = sniff.damaged_file(path, codec, str(exc), wkey)
+        if damaged:
+            raise damaged from None
         guess = sniff.best_sep(head, whole) if explicit else None
         hint = (f"the file looks {guess!r}-separated: set sep: {sniff.yaml_sep(guess)} under {wkey} in "
                 "config/config.yaml (or remove sep to detect it)" if guess and guess != sep else
@@ -85,6 +90,8 @@ def _read_grid(path: Path, sep: str | None, encoding: str, wkey: str) -> pd.Data
                          f"of fields on that line ({hint})") from None
     except UnicodeDecodeError:
         raise sniff.decode_error(path, codec, wkey) from None
+    sniff.check_structure(path, grid, codec, sep, wkey)
+    return grid
 
 
 def _sep_hint(columns: list[str], sep: str | None, wkey: str) -> str:

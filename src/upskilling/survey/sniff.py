@@ -10,6 +10,12 @@ separator and whether its answers are labels or codes.
   most lines into one common number (at least 2) of fields wins and is logged ("sep ';' detected").
   A tie stops the run naming the ``sep:`` key; when no separator splits the lines, ``,`` is used (a
   one-column header then fails with a hint naming ``sep:``).
+* Structure (:func:`check_structure`, :func:`damaged_file`): a row with fewer fields than the header
+  (:func:`short_row`: a file cut short by an interrupted export or download; pandas would fill the
+  missing cells as empty answers, and the cut respondent would be analysed, e.g. as failing the attention
+  check), a quoted cell still open at the end of the file, and a cell holding a NUL byte
+  (:func:`nul_cell`: a damaged file, or UTF-16 without a byte-order mark read as UTF-8), which would end
+  up inside a respondent id, each stop the run naming the row (and column).
 * Answers: :func:`answer_kind` tells from the first data rows whether the choice answers are labels
   (choice text) or codes, for the messages that name the format to set.
 """
@@ -18,6 +24,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -134,6 +141,86 @@ def detect_sep(path: Path, head: str, whole: bool, wkey: str) -> str:
     log.info("%s: sep %r detected (%d of the first %d lines split into the same number of fields); set sep: "
              "under %s to override", path, sep, best, scores[sep][1], wkey)
     return sep
+
+
+def _nul_fix(raw: bytes, wkey: str) -> str:
+    """What to do about NUL bytes in an export: UTF-16 without a byte-order mark (a NUL in every other byte),
+    or a damaged file."""
+    if raw.count(0) > len(raw) // 4:
+        order = "le" if raw[1::2].count(0) > raw[0::2].count(0) else "be"
+        return (f"the file looks like UTF-16 text without a byte-order mark: set encoding: utf-16-{order} under "
+                f"{wkey} in config/config.yaml, or export the survey as UTF-8 CSV")
+    return "the file is damaged: export the survey responses again (UTF-8 CSV)"
+
+
+def damaged_file(path: Path, codec: str, parser_message: str, wkey: str) -> InputError | None:
+    """For a file pandas could not parse: the error when it holds NUL bytes (line and byte) or ends inside a
+    quoted cell (a file cut short), else None (the caller's message on quoting and the separator)."""
+    raw = path.read_bytes()
+    if b"\x00" in raw and not codec.startswith(("utf-16", "utf-32")):
+        nul = raw.find(b"\x00")
+        line = raw.count(b"\n", 0, nul) + 1
+        return InputError(f"{path}: line {line} (byte {nul}) is a NUL byte (\\x00); {_nul_fix(raw, wkey)}")
+    cut = re.search(r"EOF inside string starting at row (\d+)", parser_message)
+    if cut:
+        return InputError(f"{path}: row {int(cut.group(1)) + 1}: a quoted cell is not closed before the end of the "
+                          "file (the file looks cut short by an interrupted export or download); export the survey "
+                          "responses again")
+    return None
+
+
+def check_structure(path: Path, grid: pd.DataFrame, codec: str, sep: str, wkey: str) -> None:
+    """Stop at the first cell holding a NUL byte (row and column) and at the first row with fewer fields than
+    the header (:func:`short_row`) of the export ``grid`` read from ``path``."""
+    raw = path.read_bytes()
+    found = nul_cell(grid) if codec.startswith(("utf-16", "utf-32")) or b"\x00" in raw else None
+    if found:
+        i, j = found
+        name = str(grid.iat[0, j]).strip()
+        column = f"column '{name}'" if i > 0 and "\x00" not in name else f"column {j + 1}"
+        raise InputError(f"{path}: row {i + 1}, {column}: the cell holds a NUL byte (\\x00); {_nul_fix(raw, wkey)}")
+    short = short_row(path, codec, sep) if grid.shape[1] > 1 else None
+    if short:
+        row, n, width = short
+        last = " (the last row: the file looks cut short by an interrupted export or download)" \
+            if row == len(grid) else ""
+        raise InputError(f"{path}: row {row} has {n} field(s) but the header row has {width}{last}; export the "
+                         "survey responses again, or complete the row (every row needs a field per column, empty "
+                         "for no answer)")
+
+
+def short_row(path: Path, codec: str, sep: str) -> tuple[int, int, int] | None:
+    """``(row, fields, header fields)`` of the first row with fewer fields than the header row, or None.
+
+    Rows are counted as :func:`pandas.read_csv` (``skip_blank_lines``) and the messages count them: blank
+    and whitespace-only lines are not rows. The standard library's CSV reader (quotes respected) counts
+    the fields; pandas cannot tell a row cut short from one whose last answers are empty."""
+    width = None
+    with path.open(newline="", encoding=codec) as fh:
+        n = 0
+        for fields in csv.reader(fh, delimiter=sep):
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            n += 1
+            if width is None:
+                width = len(fields)
+                if width < 2:
+                    return None
+            elif len(fields) < width:
+                return n, len(fields), width
+    return None
+
+
+def nul_cell(grid: pd.DataFrame) -> tuple[int, int] | None:
+    """``(row position, column position)`` of the first cell (row by row) holding a NUL character, or None."""
+    hits = None
+    for j in range(grid.shape[1]):
+        col = grid.iloc[:, j].astype(str).str.contains("\x00", regex=False).to_numpy()
+        if col.any():
+            i = int(np.flatnonzero(col)[0])
+            if hits is None or i < hits[0]:
+                hits = (i, j)
+    return hits
 
 
 def num(text: str) -> float | None:
