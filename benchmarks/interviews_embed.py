@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def default_segments(tmp: Path) -> Path:
     cfg = validate({}, "config_interviews.schema.yaml", "benchmark")
     files = sorted((ROOT / cfg["transcripts"]).glob("*.*"))
-    steps.ingest(files, ROOT / cfg["redaction_list"], cfg["speakers"], cfg["participant_header"], True,
+    steps.ingest(files, ROOT / cfg["redaction_list"], cfg["speakers"], cfg["participant_header"], {"name_parts": True},
                  tmp / "turns.csv", tmp / "transcripts.csv", tmp / "ingest.json")
     seg = cfg["segmentation"]
     steps.segment(tmp / "turns.csv", seg["window"], seg["stride"], seg["min_words"], tmp / "segments.csv",

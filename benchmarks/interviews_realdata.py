@@ -74,7 +74,7 @@ def main(argv=None) -> int:
               out / "topic_assignments.csv", out / "topics.csv", out / "model", out / "fit.json", threads=2,
               protocol=None)
         timed("code", steps.code, out / "segments.csv", out / "emb.npy", out / "emb.json", out / "context.npy",
-              themes, human_coding=None, turns_csv=out / "turns.csv", redaction_list=None, name_parts=True,
+              themes, human_coding=None, turns_csv=out / "turns.csv", redaction_list=None, redaction={"name_parts": True},
               coding_cfg=cfg["coding"], master_seed=seed, out_coding=out / "coding.csv",
               out_seeds=out / "coding_seeds.csv", out_fit=out / "coding_fit.json", threads=1)
         timed("segments", steps.segments_table, out / "topic_assignments.csv", out / "coding.csv",

@@ -25,10 +25,11 @@ rule interviews_ingest:
         turns=f"{_IV_PROCESSED}/turns.csv",
         transcripts=f"{_IV_PROCESSED}/transcripts.csv",
         report=f"{_IV_PROCESSED}/ingest.json",
+        name_candidates=f"{_IV_PROCESSED}/name_candidates.csv",
     params:
         speakers=_sorted_keys(INTERVIEWS["speakers"]),
         participant_header=INTERVIEWS["participant_header"],
-        name_parts=INTERVIEWS["redaction"]["name_parts"],
+        redaction=_sorted_keys(INTERVIEWS["redaction"]),
         max_transcript_share=INTERVIEWS["max_transcript_share"],
     log:
         f"{_IV_LOGS}/ingest.log",
@@ -157,7 +158,7 @@ rule interviews_code:
         fit=f"{_IV_PROCESSED}/coding_fit.json",
     params:
         coding=_sorted_keys(INTERVIEWS["coding"]),
-        name_parts=INTERVIEWS["redaction"]["name_parts"],
+        redaction=_sorted_keys(INTERVIEWS["redaction"]),
         master_seed=config["seed"],
     threads: 1
     resources:

@@ -38,6 +38,8 @@ rule survey_clean:
     input:
         export=lambda wc: wave_spec(wc.wave)["survey"],
         codebook=lambda wc: wave_spec(wc.wave)["codebook"],
+        # kept open-ended answers (survey.scoring.keep_text) are redacted with the interviews' list
+        redaction_list=lambda wc: _iv_optional("redaction_list") if SURVEY_SETTINGS[wc.wave]["scoring"]["keep_text"] else [],
     output:
         scored="data/processed/survey/{wave}/scored.csv",
         flow=report(
@@ -50,6 +52,7 @@ rule survey_clean:
     params:
         reader=lambda wc: _survey_reader(config, wc.wave),
         settings=_survey_settings("exclusions", "scoring"),
+        redaction=lambda wc: _sorted_keys(config["interviews"]["redaction"]) if SURVEY_SETTINGS[wc.wave]["scoring"]["keep_text"] else {},
     log:
         "logs/survey/{wave}/clean.log",
     conda:

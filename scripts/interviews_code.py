@@ -12,7 +12,7 @@ steps.code(
     human_coding=snakemake.input.human_coding[0] if snakemake.input.human_coding else None,
     turns_csv=snakemake.input.turns,
     redaction_list=snakemake.input.redaction_list[0] if snakemake.input.redaction_list else None,
-    name_parts=snakemake.params.name_parts,
+    redaction=dict(snakemake.params.redaction),
     coding_cfg=dict(snakemake.params.coding),
     master_seed=snakemake.params.master_seed,
     out_coding=snakemake.output.coding,

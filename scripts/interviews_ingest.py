@@ -8,9 +8,10 @@ steps.ingest(
     redaction_list=snakemake.input.redaction_list[0] if snakemake.input.redaction_list else None,
     speakers=dict(snakemake.params.speakers),
     participant_header=snakemake.params.participant_header,
-    name_parts=snakemake.params.name_parts,
+    redaction=dict(snakemake.params.redaction),
     out_turns=snakemake.output.turns,
     out_transcripts=snakemake.output.transcripts,
     out_report=snakemake.output.report,
+    out_name_candidates=snakemake.output.name_candidates,
     max_transcript_share=snakemake.params.max_transcript_share,
 )

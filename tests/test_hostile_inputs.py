@@ -353,10 +353,10 @@ def _ingest(script, tmp_path, files: dict, redaction: bytes | None = None, share
     out = tmp_path / "data/processed/interviews"
     out.mkdir(parents=True, exist_ok=True)
     outputs = {"turns": str(out / "turns.csv"), "transcripts": str(out / "transcripts.csv"),
-               "report": str(out / "ingest.json")}
+               "report": str(out / "ingest.json"), "name_candidates": str(out / "name_candidates.csv")}
     iv = CONFIG["interviews"]
     params = {"speakers": iv["speakers"], "participant_header": iv["participant_header"],
-              "name_parts": iv["redaction"]["name_parts"], "max_transcript_share": share}
+              "redaction": dict(iv["redaction"]), "max_transcript_share": share}
     return script("interviews_ingest", {"transcripts": sorted(paths), "redaction_list": red}, outputs, params), \
         list(outputs.values())
 

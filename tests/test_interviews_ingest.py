@@ -207,9 +207,41 @@ def test_a_transcript_with_most_of_the_words_is_reported(tmp_path, caplog):
         files.append(path)
     cfg = {"interviewer": "Interviewer", "participant": r"P\d+"}
     with caplog.at_level(logging.WARNING):
-        steps.ingest(files, None, cfg, "Participant", True, tmp_path / "t.csv", tmp_path / "m.csv",
+        steps.ingest(files, None, cfg, "Participant", {"name_parts": True}, tmp_path / "t.csv", tmp_path / "m.csv",
                      tmp_path / "i.json", max_transcript_share=0.5)
     report = json.loads((tmp_path / "i.json").read_text())
     assert [d["source"] for d in report["dominant_transcripts"]] == ["P03.txt"]
     assert report["dominant_transcripts"][0]["share"] == round(60 / 66, 4)
     assert "P03.txt holds 91% of all participant words" in caplog.text and "interviews.max_transcript_share" in caplog.text
+
+
+# ---- every file read or refused (issue 11) -------------------------------------------------------------
+
+def test_a_malformed_cue_timing_stops_naming_the_line_instead_of_dropping_the_cue(tmp_path):
+    path = _write(tmp_path, "P02.vtt", VTT_TEAMS.replace("00:00:09.000 --> 00:00:12.000", "00:00:09,000 --> 00:00:12.000"))
+    with pytest.raises(InputError, match=r"P02\.vtt: line 16: the cue timing '00:00:09,000 --> 00:00:12\.000' is not "
+                                         r"HH:MM:SS\.mmm --> HH:MM:SS\.mmm \(a comma"):
+        read_transcript(path, SPEAKERS)
+    short = _write(tmp_path, "P03.vtt", VTT_ZOOM.replace("00:00:01.000 --> 00:00:04.000", "0:0:1.000 --> 0:0:4.000"))
+    assert len(read_transcript(short, SPEAKERS).turns) == 3  # short fields are WebVTT webvtt-py reads
+
+
+def test_empty_transcripts_are_refused(tmp_path):
+    for name in ("P07.txt", "P07.vtt"):
+        with pytest.raises(InputError, match=rf"{name}: the transcript is empty \(no text\)"):
+            read_transcript(_write(tmp_path, name, "\n \n"), SPEAKERS)
+    with pytest.raises(InputError, match=r"P08\.docx: the transcript is empty"):
+        read_transcript(_docx(tmp_path / "P08.docx", [""]), SPEAKERS)
+    with pytest.raises(InputError, match=r"P09\.vtt: the WebVTT file has no cues"):
+        read_transcript(_write(tmp_path, "P09.vtt", "WEBVTT\n\nNOTE hi\n"), SPEAKERS)
+
+
+def test_suffix_in_any_case_is_read_and_an_unread_format_is_refused(tmp_path):
+    _write(tmp_path, "P01.TXT", TXT)
+    _write(tmp_path, "P02.Vtt", VTT_TEAMS)
+    assert [p.name for p in list_transcripts(tmp_path)] == ["P01.TXT", "P02.Vtt"]
+    assert read_transcript(tmp_path / "P02.Vtt", SPEAKERS).fmt == "vtt"
+    _write(tmp_path, "P03.rtf", "{\\rtf1 x}")
+    with pytest.raises(InputError, match=r"P03\.rtf: a \.rtf transcript is not read .*save it as \.docx or plain "
+                                         r"text \(\.txt\), or move it out of interviews\.transcripts"):
+        list_transcripts(tmp_path)

@@ -150,7 +150,7 @@ def test_topic_parameter_change_does_not_re_embed(small_run, tmp_path):
 def _steps(work: Path, files: list[Path]) -> Path:
     out = work / "out"
     cfg = __import__("upskilling.config", fromlist=["validate"]).validate({}, "config_interviews.schema.yaml", "test")
-    steps.ingest(files, RAW / "redaction_list.txt", cfg["speakers"], "Participant", True,
+    steps.ingest(files, RAW / "redaction_list.txt", cfg["speakers"], "Participant", {"name_parts": True},
                  out / "turns.csv", out / "transcripts.csv", out / "ingest.json")
     steps.segment(out / "turns.csv", 0, 0, 8, out / "segments.csv", out / "dropped.csv", out / "seg.json")
     steps.embed(out / "segments.csv", 64, work / "cache", 5, 2, out / "emb.npy", out / "emb.json")

@@ -9,7 +9,14 @@ Formats
 ``.vtt``   WebVTT as Zoom and Teams export it (webvtt-py): the speaker is the voice tag
            (``<v P01>…</v>``, Teams) or a ``Label:`` at the start of the cue text (Zoom); a cue with
            neither continues the previous speaker; consecutive cues of one speaker form one turn.
-           ``NOTE Key: value`` blocks before the first cue are the header.
+           ``NOTE Key: value`` blocks before the first cue are the header. Every cue timing line
+           (``-->``) must be read as a cue: webvtt-py drops a cue with a malformed timestamp without a
+           word (and every later turn id would shift), so such a line stops the run naming its line.
+
+Every file is read or refused, never skipped without a word: the suffix in any case (``P05.TXT``); a file
+that is empty, not UTF-8, holds a NUL byte, or is a ``.doc`` / ``.rtf`` / ``.odt`` / ``.pdf`` / ``.srt``
+transcript (formats that are not read) stops the run naming the file; a file of a readable format left out
+by ``interviews.formats`` is logged.
 
 A label is a speaker label when it matches (``re.fullmatch``) ``interviews.speakers.interviewer`` or
 ``interviews.speakers.participant``. The participant id is the header's ``Participant`` value, else the
@@ -33,6 +40,17 @@ from ..textio import read_utf8
 from .redact import Redactor
 
 FORMATS = ("txt", "vtt", "docx")
+#: transcript formats that are not read, and what to do with such a file (it is refused, not skipped)
+REFUSED = {
+    "doc": "save it as .docx (Word: File > Save As > Word Document)",
+    "rtf": "save it as .docx or plain text (.txt)",
+    "odt": "save it as .docx",
+    "pages": "export it as .docx",
+    "pdf": "export the transcript as .txt or .docx (a PDF is not read)",
+    "srt": "convert it to WebVTT (.vtt), e.g. ffmpeg -i file.srt file.vtt",
+    "sbv": "convert it to WebVTT (.vtt)",
+}
+_TIMING_CHARS = re.compile(r"^[\d:.,\s>-]*$")  # a timing line made of digits and punctuation only
 _LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,60}?)\s*:(?:\s+|$)(?P<rest>.*)$", re.DOTALL)
 _HEADER = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z0-9 _/-]{0,40}?)\s*:\s*(?P<value>.*?)\s*$")
 _PID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -137,8 +155,15 @@ def parse_lines(lines: list[str], path: Path, fmt: str, speakers: Speakers,
     return out
 
 
+def _empty(path: Path) -> InputError:
+    return InputError(f"{path}: the transcript is empty (no text); export it again or move it out of "
+                      "interviews.transcripts")
+
+
 def read_txt(path: Path, speakers: Speakers, header_key: str = "participant") -> RawTranscript:
     text = read_utf8(path, "re-save the transcript as UTF-8")
+    if not text.strip():
+        raise _empty(path)
     return parse_lines(text.splitlines(), path, "txt", speakers, header_key)
 
 
@@ -152,16 +177,67 @@ def read_docx(path: Path, speakers: Speakers, header_key: str = "participant") -
     lines = []
     for paragraph in document.paragraphs:
         lines.extend(paragraph.text.splitlines() or [""])
+    if not any(line.strip() for line in lines):
+        raise _empty(path)
     return parse_lines(lines, path, "docx", speakers, header_key)
+
+
+def _cue_lines(path: Path, text: str, captions: list) -> list[int]:
+    """The line number of each caption's timing line. Every line with ``-->`` must be the timing line of
+    a caption webvtt-py read (a cue it could not read is dropped by the library without a word): else
+    InputError naming the line (the timing shown only when it holds no words)."""
+    import webvtt
+    from webvtt.vtt import WebVTTCueBlock
+
+    lines = re.split(r"\r\n|\r|\n", text)
+    out, k = [], 0
+    for lineno, line in enumerate(lines, start=1):
+        if "-->" not in line:
+            continue
+        m = WebVTTCueBlock.CUE_TIMINGS_PATTERN.match(line)
+        same = False
+        if m and k < len(captions):
+            try:
+                cue = webvtt.Caption(m.group(1), m.group(2))
+                same = (cue.start, cue.end) == (captions[k].start, captions[k].end)
+            except Exception:  # an impossible time (webvtt's MalformedCaptionError)
+                same = False
+        if same:
+            out.append(lineno)
+            k += 1
+            continue
+        shown = f" '{line.strip()}'" if _TIMING_CHARS.match(line) else ""
+        if not m and not re.search(r"\d:\d\d", line):
+            what = "a line with '-->' that is not a cue timing (cue text may not contain '-->')"
+        elif not m:
+            comma = " (a comma before the milliseconds, as in .srt files: WebVTT needs a dot)" if "," in line else ""
+            what = f"the cue timing{shown} is not HH:MM:SS.mmm --> HH:MM:SS.mmm{comma}"
+        else:
+            what = (f"the cue at this timing{shown} could not be read (an impossible time, an unknown cue setting "
+                    "or no blank line before it)")
+        raise InputError(f"{path}: line {lineno}: {what}; correct that line (the cue would be left out and every "
+                         "later turn id shifted) or export the file again")
+    return out
 
 
 def read_vtt(path: Path, speakers: Speakers, header_key: str = "participant") -> RawTranscript:
     import webvtt
+    from webvtt.errors import MalformedFileError
 
+    text = read_utf8(path, "re-save the transcript as UTF-8")
+    if not text.strip():
+        raise _empty(path)
     try:
-        vtt = webvtt.read(str(path))
-    except Exception as exc:  # webvtt-py raises MalformedFileError / MalformedCaptionError
-        raise InputError(f"{path}: not a valid WebVTT file ({type(exc).__name__}); re-export it") from None
+        vtt = webvtt.from_string(text)
+    except MalformedFileError:
+        raise InputError(f"{path}: not a WebVTT file (its first line is not WEBVTT); export it again as WebVTT, "
+                         "or rename a plain-text transcript to .txt") from None
+    except Exception as exc:  # webvtt-py's MalformedCaptionError and the like
+        raise InputError(f"{path}: not a valid WebVTT file ({type(exc).__name__}); export it again") from None
+    if not vtt.captions:
+        raise InputError(f"{path}: the WebVTT file has no cues; export the transcript again or move it out of "
+                         "interviews.transcripts")
+    cue_lines = _cue_lines(path, text, vtt.captions)
     out = RawTranscript(path=path, fmt="vtt")
     for comment in getattr(vtt, "header_comments", []) or []:
         for line in str(comment).splitlines():
@@ -177,7 +253,7 @@ def read_vtt(path: Path, speakers: Speakers, header_key: str = "participant") ->
             cue_role = speakers.role(voice)
             if cue_role is None:
                 raise InputError(
-                    f"{path}: cue {n}: its speaker (voice tag) matches neither "
+                    f"{path}: line {cue_lines[n - 1]} (cue {n}): its speaker (voice tag) matches neither "
                     f"interviews.speakers.interviewer nor interviews.speakers.participant; add a pattern for it"
                 )
         else:
@@ -203,15 +279,35 @@ READERS = {"txt": read_txt, "vtt": read_vtt, "docx": read_docx}
 
 
 def list_transcripts(folder: str | Path, formats=FORMATS) -> list[Path]:
-    """Transcript files in ``folder`` with one of ``formats`` as extension, sorted by name."""
+    """Transcript files in ``folder`` with one of ``formats`` as extension (in any case: ``P05.TXT``),
+    sorted by name. A transcript in a format that is not read (:data:`REFUSED`: ``P05.doc``) is an
+    InputError naming it; one of a readable format that ``formats`` leaves out is logged (a warning).
+    Other files (notes, ``~$`` lock files, hidden files) are not transcripts and are ignored."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}: transcripts folder not found; set interviews.transcripts to the right folder")
+    formats = [str(f).lower() for f in formats]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError(f"config/config.yaml: key 'interviews.formats': unknown format {unknown[0]!r}; use {list(FORMATS)}")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower().lstrip(".") in formats
-                   and not p.name.startswith(("~$", ".")))
+    files, left_out = [], []
+    for p in sorted(folder.iterdir()):
+        if not p.is_file() or p.name.startswith(("~$", ".")):
+            continue
+        fmt = p.suffix.lower().lstrip(".")
+        if fmt in formats:
+            files.append(p)
+        elif fmt in REFUSED:
+            raise InputError(f"{p}: a .{p.suffix.lstrip('.')} transcript is not read (the formats read are "
+                             f"{', '.join(FORMATS)}); {REFUSED[fmt]}, or move it out of interviews.transcripts")
+        elif fmt in FORMATS:
+            left_out.append(p.name)
+    if left_out:
+        from ..logs import get_logger
+
+        get_logger("interviews").warning(
+            "%s: %d transcript(s) not read because interviews.formats is %s: %s; add the format to read them",
+            folder, len(left_out), formats, ", ".join(left_out))
     return files
 
 
@@ -222,10 +318,17 @@ def read_transcript(path: Path, speakers: Speakers, header_key: str = "participa
     return READERS[fmt](path, speakers, header_key)
 
 
+def _redact(redactor, text: str, pid: str) -> str:
+    """A :class:`Redactor` also collects candidate names per participant; any other callable just redacts."""
+    return redactor(text, source=pid) if isinstance(redactor, Redactor) else redactor(text)
+
+
 def ingest_transcripts(
-    files: list[Path], speakers: Speakers, redactor: Redactor, participant_key: str = "participant"
+    files: list[Path], speakers: Speakers, redactor: Redactor, participant_key: str = "participant",
+    name_candidates: str | Path | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and redact every transcript.
+    """Read and redact every transcript. With ``name_candidates`` (a path), the review file of candidate
+    names not on the redaction list is written there (:func:`write_name_candidates`).
 
     Returns
     -------
@@ -254,7 +357,7 @@ def ingest_transcripts(
         n_part = 0
         n_words = 0
         for index, (role, text) in enumerate(raw.turns, start=1):
-            text = redactor(text)
+            text = _redact(redactor, text, pid)
             words = len(text.split())
             rows.append({
                 "participant_id": pid,
@@ -268,7 +371,7 @@ def ingest_transcripts(
             if role == "participant":
                 n_part += 1
                 n_words += words
-        header = {k: redactor(v) for k, v in raw.header.items() if k != participant_key}
+        header = {k: _redact(redactor, v, pid) for k, v in raw.header.items() if k != participant_key}
         meta.append({
             "participant_id": pid,
             "source": Path(path).name,
@@ -288,7 +391,31 @@ def ingest_transcripts(
             f"{Path(files[0]).parent}: no participant turns in any of {len(files)} transcript(s); "
             f"check that interviews.speakers.participant matches the participant's speaker label"
         )
+    if name_candidates is not None:
+        write_name_candidates(redactor, name_candidates)
     return turns, transcripts
+
+
+NAME_CANDIDATE_COLUMNS = ["token", "count", "participant_ids"]
+
+
+def write_name_candidates(redactor: Redactor, path: str | Path) -> int:
+    """Write the review file of candidate names (``token, count, participant_ids``; see
+    :meth:`.redact.Redactor.name_candidates`) and log how many there are and how to act on them (never the
+    names). The file holds unredacted words by design: it stays beside the processed data for the
+    researcher, and no rule reads it into results/. Returns the number of candidates."""
+    from ..logs import get_logger
+
+    rows = redactor.name_candidates()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=NAME_CANDIDATE_COLUMNS).to_csv(path, index=False)
+    get_logger("interviews").info(
+        "%d candidate name(s) not on the redaction list (capitalised words that are not dictionary words nor "
+        "written in lower case elsewhere) are listed in %s for review: add each real person's or client's name "
+        "to the redaction list (interviews.redaction_list, one per line, 'client: ' for a client) and re-run; "
+        "add a tool or product name to interviews.redaction.allow to drop it from the list", len(rows), path)
+    return len(rows)
 
 
 def dominant_transcripts(turns: pd.DataFrame, max_share: float, min_transcripts: int = 3) -> list[dict]:

@@ -93,16 +93,18 @@ def _theme_matrix(themes, model, theme_cfg):
 
 
 # ---------------------------------------------------------------- rules
-def ingest(transcripts: list, redaction_list, speakers: dict, participant_header: str, name_parts: bool,
-           out_turns, out_transcripts, out_report, max_transcript_share: float = 0.5) -> None:
+def ingest(transcripts: list, redaction_list, speakers: dict, participant_header: str, redaction: dict,
+           out_turns, out_transcripts, out_report, max_transcript_share: float = 0.5,
+           out_name_candidates=None) -> None:
     """Read + redact every transcript; write turns.csv, transcripts.csv and ingest.json (counts only).
     Transcripts holding more than ``max_transcript_share`` of all participant words are reported."""
     from .ingest import compile_speakers, dominant_transcripts, ingest_transcripts
     from .redact import make_redactor, redaction_report
 
-    redactor = make_redactor(redaction_list or None, name_parts=name_parts)
+    redactor = make_redactor(redaction_list or None, **redaction)
     turns, meta = ingest_transcripts([Path(p) for p in transcripts], compile_speakers(speakers), redactor,
-                                     participant_key=participant_header.strip().lower().replace(" ", "_"))
+                                     participant_key=participant_header.strip().lower().replace(" ", "_"),
+                                     name_candidates=out_name_candidates)
     empty = meta.loc[meta["status"] != "ok", "source"].tolist()
     for source in empty:
         log.warning("%s: no participant turns (check interviews.speakers.participant); it contributes no segments",
@@ -427,7 +429,7 @@ def quotes(results_segments, embeddings_npy, embeddings_json, themes_yaml, cente
 
 
 def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml, human_coding, turns_csv,
-         redaction_list, name_parts: bool, coding_cfg: dict, master_seed: int, out_coding, out_seeds, out_fit,
+         redaction_list, redaction: dict, coding_cfg: dict, master_seed: int, out_coding, out_seeds, out_fit,
          threads: int = 1) -> None:
     """Deductive theme coding (zero-shot and few-shot): coding.csv, coding_seeds.csv, coding_fit.json."""
     from ..model import load_model
@@ -458,7 +460,7 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
     human, anchoring, split = None, None, None
     if human_coding:
         turns = read_csv(turns_csv, dtype={"text": str})
-        redactor = make_redactor(redaction_list or None, name_parts=name_parts)
+        redactor = make_redactor(redaction_list or None, **redaction)
         coding, anchoring = read_human_coding(human_coding, theme_ids, turns, redact=redactor,
                                               labels={t["id"]: t["label"] for t in themes})
         human = coding.set_index("turn_id")["theme"]

@@ -57,16 +57,18 @@ def reverse_code(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
     return out
 
 
-def score(df: pd.DataFrame, cb: Codebook, settings: dict) -> pd.DataFrame:
+def score(df: pd.DataFrame, cb: Codebook, settings: dict, redact=None) -> pd.DataFrame:
     """The scored table: one row per analysed respondent.
 
     Columns: respondent_id, source_row, the panel id (:func:`link_item`, if the codebook names one),
     every likert / single / numeric item (codes; reverse-coded
     items reversed; integer-valued columns as nullable integers), the 0/1 columns of multi-select
-    items, text items only if ``settings['keep_text']``, then one column per construct (scale mean).
-    Unknown config keys for constructs are reported as :class:`InputError`. No respondents left (every
-    response excluded) give an empty table with these columns and a warning: flow.csv shows which rule
-    removed them, and the later survey rules stop with a message pointing to it.
+    items, text items only if ``settings['keep_text']`` (redacted by ``redact``, the interviews'
+    :class:`~upskilling.interviews.redact.Redactor` with the study's redaction list; without one, a
+    redactor with no list: phone numbers, e-mails, URLs, handles, addresses), then one column per
+    construct (scale mean). Unknown config keys for constructs are reported as :class:`InputError`.
+    No respondents left (every response excluded) give an empty table with these columns and a warning:
+    flow.csv shows which rule removed them, and the later survey rules stop with a message pointing to it.
     """
     if len(df) == 0:
         log.warning("0 respondents left after the exclusions: the scored table is empty (see flow.csv); "
@@ -86,6 +88,15 @@ def score(df: pd.DataFrame, cb: Codebook, settings: dict) -> pd.DataFrame:
         elif it["type"] == "text" and settings.get("keep_text", False):
             cols.append(it["id"])
     out = rev[cols].copy()
+    kept_text = [it["id"] for it in cb.items if it["type"] == "text" and it["id"] in out.columns]
+    if kept_text:  # open-ended answers may identify people: the interviews' redactor, before anything is written
+        if redact is None:
+            from ..interviews.redact import Redactor
+            log.warning("open-ended answers kept (survey.scoring.keep_text) are redacted without a redaction list: "
+                        "phone numbers, e-mails, URLs, handles and addresses only, not names")
+            redact = Redactor()
+        for c in kept_text:
+            out[c] = out[c].map(lambda v: redact(v) if isinstance(v, str) else v)
     scales = scale_scores(rev, cb, settings, reversed_already=True)
     for name in scales:
         out[name] = scales[name].to_numpy()

@@ -32,7 +32,7 @@ def _codebook(cb: str | Path | Codebook) -> Codebook:
 
 
 def clean(export: str | Path, fmt: str, codebook: str | Path | Codebook, settings: dict, sep: str | None = None,
-          missing_values=(), encoding: str = "utf-8-sig", wave: str | None = None):
+          missing_values=(), encoding: str = "utf-8-sig", wave: str | None = None, redact=None):
     """Import, exclude and score one wave. ``settings`` is the wave's survey settings (config['survey'] with
     the wave's own ``settings`` merged in, defaults filled: :func:`.settings.wave_settings`); ``sep``,
     ``missing_values`` and ``encoding`` are the wave's reader options and ``wave`` its name for messages
@@ -53,7 +53,7 @@ def clean(export: str | Path, fmt: str, codebook: str | Path | Codebook, setting
                              f"{cb.path}; use one of {sorted(cb.grids)}")
     raw = read_export(export, fmt, cb, sep=sep, missing_values=missing_values, encoding=encoding, wave=wave)
     kept, flow, excluded = ex.apply_exclusions(raw, cb, settings["exclusions"])
-    scored = scr.score(kept, cb, settings["scoring"])
+    scored = scr.score(kept, cb, settings["scoring"], redact=redact)
     return scored, flow, excluded
 
 
