@@ -406,6 +406,42 @@ def _plant_small(root: Path, canary: Canary) -> list[tuple[str, str]]:
     return [(c, d) for c, d, _ in chosen]
 
 
+def _figure_texts(root, out) -> list[tuple[str, str]]:
+    """(figure name, every text it draws) for each figure of the run, redrawn from the run's own files."""
+    import matplotlib.pyplot as plt
+    from matplotlib.table import Table
+    from matplotlib.text import Text
+
+    from upskilling.config import read_yaml, validate_config
+    from upskilling.integrate import figures
+
+    import os
+
+    here = os.getcwd()
+    os.chdir(out)  # the small configuration's paths are relative to .test/
+    try:
+        cfg = validate_config(read_yaml("config/config.yaml"))
+    finally:
+        os.chdir(here)
+    wave = out / "results/survey/wave1"
+    paths = {"flow": wave / "flow.csv", "hypotheses": wave / "hypotheses.csv",
+             "scored": out / "data/processed/survey/wave1/scored.csv", "codebook": root / "config/codebook.yaml",
+             "analysis": root / "config/analysis.yaml", "themes": root / "config/themes.yaml",
+             "topics": out / "results/interviews/topics.csv",
+             "theme_prevalence": out / "results/interviews/theme_prevalence.csv", "claims": out / "results/claims.csv"}
+    texts = []
+    for name in figures.FIGURES:
+        if not (out / f"results/figures/{name}.png").exists():
+            continue
+        fig = figures.make(name, {k: paths[k] for k in figures.FIGURES[name]}, cfg)
+        words = [t.get_text() for t in fig.findobj(Text)]
+        words += [c.get_text().get_text() for tb in fig.findobj(Table) for c in tb.get_celld().values()]
+        plt.close(fig)
+        texts.append((f"figure {name}", "\n".join(words)))
+    assert len(texts) >= 8, texts
+    return texts
+
+
 @pytest.mark.slow
 def test_no_planted_detail_in_any_output_of_the_small_run(tmp_path):
     from conftest import copy_repo, run_small
@@ -419,24 +455,27 @@ def test_no_planted_detail_in_any_output_of_the_small_run(tmp_path):
     assert "ai_learning_story" in scored.splitlines()[0]  # the answers were kept (and redacted)
     turns = (out / "data/processed/interviews/turns.csv").read_text(encoding="utf-8")
     assert all(p in turns for p in ("[PHONE]", "[EMAIL]", "[URL]", "[HANDLE]", "[ADDRESS]", "[NAME]"))
+    sources = []
     for folder in ("data/processed", "results", "logs"):
         for path in sorted((out / folder).rglob("*")):
             if not path.is_file() or path.suffix.lower() in SKIPPED_SUFFIXES:
                 continue
             if path.relative_to(out).as_posix() == REVIEW_FILE or "embedding_cache" in path.parts:
                 continue
-            for name, text in _texts(path):
-                scanned += 1
-                text = _BASE64.sub(" ", text)
-                if re.search(r"\[PHONE\][\s.,;()-]*\d", text):  # a fragment next to its placeholder
-                    found.append(f"{name}: digits right after [PHONE]")
-                for category, detail in planted:
-                    # the detail itself, or a fragment: a generated name in it, a phone's 5+ digit group
-                    fragments = [detail] + (re.findall(r"\d{5,}", detail) if category.startswith("phone")
-                                            else _identifying(detail))
-                    for w in fragments:
-                        if re.search(rf"(?<![^\W_]){re.escape(w)}(?![^\W_])", text, re.IGNORECASE):
-                            found.append(f"{name}: {category} {w!r} of {detail!r}")
-    print(f"\nscanned {scanned} files (PNG/PDF figures skipped), {len(planted)} planted details")
+            sources += _texts(path)
+    sources += _figure_texts(root, out)  # the PNG / PDF figures are images: redraw them and read their text
+    for name, text in sources:
+        scanned += 1
+        text = _BASE64.sub(" ", text)
+        if re.search(r"\[PHONE\][\s.,;()-]*\d", text):  # a fragment next to its placeholder
+            found.append(f"{name}: digits right after [PHONE]")
+        for category, detail in planted:
+            # the detail itself, or a fragment: a generated name in it, a phone's 5+ digit group
+            fragments = [detail] + (re.findall(r"\d{5,}", detail) if category.startswith("phone")
+                                    else _identifying(detail))
+            for w in fragments:
+                if re.search(rf"(?<![^\W_]){re.escape(w)}(?![^\W_])", text, re.IGNORECASE):
+                    found.append(f"{name}: {category} {w!r} of {detail!r}")
+    print(f"\nscanned {scanned} files and figure texts, {len(planted)} planted details")
     assert scanned > 50
     assert not found, "\n".join(sorted(set(found))[:40])
