@@ -617,12 +617,17 @@ def test_empty_optional_paths_are_not_checked(monkeypatch):
     check_config_paths(cfg)
 
 
-def _codebook(tmp_path, fn) -> Path:
-    data = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+def _edited(src: Path, tmp_path, fn) -> Path:
+    """A copy of the YAML file ``src`` in ``tmp_path``, changed in place by ``fn(data)``."""
+    data = yaml.safe_load(src.read_text(encoding="utf-8"))
     fn(data)
-    path = tmp_path / "codebook.yaml"
+    path = tmp_path / src.name
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _codebook(tmp_path, fn) -> Path:
+    return _edited(CODEBOOK, tmp_path, fn)
 
 
 def _item(data, item_id) -> dict:
@@ -667,11 +672,7 @@ def test_codebook_with_a_tab_names_line_and_column(tmp_path):
 
 
 def _plan(tmp_path, fn) -> Path:
-    data = yaml.safe_load(ANALYSIS.read_text(encoding="utf-8"))
-    fn(data)
-    path = tmp_path / "analysis.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
+    return _edited(ANALYSIS, tmp_path, fn)
 
 
 def _hyp(data, hid) -> dict:

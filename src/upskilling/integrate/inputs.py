@@ -89,6 +89,14 @@ def read_hypotheses(path: str | Path) -> pd.DataFrame:
     return df
 
 
+def survey_tables(paths: dict) -> dict:
+    """The survey results a report shows, read from ``paths`` (keys flow, reliability, descriptives,
+    hypotheses): ``{flow, reliability, descriptives, hypotheses}``, each checked against its contract."""
+    return {"flow": read_table(paths["flow"], "flow"), "reliability": read_table(paths["reliability"], "reliability"),
+            "descriptives": read_table(paths["descriptives"], "descriptives"),
+            "hypotheses": read_hypotheses(paths["hypotheses"])}
+
+
 def read_json(path: str | Path) -> dict:
     """Read a JSON file (validation.json, provenance.json)."""
     path = Path(path)

@@ -238,10 +238,9 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
     specs = claim_specs(paths["analysis"])
     cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
     labels = cb.construct_labels()
-    flow = io.read_table(paths["flow"], "flow")
-    reliability = io.read_table(paths["reliability"], "reliability")
-    descriptives = io.read_table(paths["descriptives"], "descriptives")
-    hypotheses = io.read_hypotheses(paths["hypotheses"])
+    survey = io.survey_tables(paths)
+    flow, reliability, descriptives, hypotheses = (survey[k] for k in ("flow", "reliability", "descriptives",
+                                                                       "hypotheses"))
     claims = pd.read_csv(paths["claims"], keep_default_na=False, na_values=[""])
     linked = pd.read_csv(paths["claims_participants"], dtype={"respondent_id": str, "participant_id": str})
     prevalence = io.read_table(paths["theme_prevalence"], "theme_prevalence")

@@ -40,10 +40,9 @@ def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool
     integration = {"wave": integration_wave, "this_wave": wave == integration_wave, "report": "../report.html"}
     cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
     labels = cb.construct_labels()
-    flow = io.read_table(paths["flow"], "flow")
-    reliability = io.read_table(paths["reliability"], "reliability")
-    descriptives = io.read_table(paths["descriptives"], "descriptives")
-    hypotheses = io.read_hypotheses(paths["hypotheses"])
+    survey = io.survey_tables(paths)
+    flow, reliability, descriptives, hypotheses = (survey[k] for k in ("flow", "reliability", "descriptives",
+                                                                       "hypotheses"))
     specs = claim_specs(paths["analysis"])
     plan = plan_view(paths["analysis"])
     ids = set(hypotheses["hypothesis"])
