@@ -96,9 +96,6 @@ class Codebook:
     def construct_items(self) -> dict[str, list[str]]:
         return {name: list(c["items"]) for name, c in self.constructs.items()}
 
-    def item_for_column(self, column: str) -> dict | None:
-        return self.by_column.get(column)
-
     def has_meta(self, key: str) -> bool:
         """True if the codebook names a metadata column for ``key`` (meta sections are optional)."""
         return key in self.meta

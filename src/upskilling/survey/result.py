@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-ALTERNATIVES = ("two-sided", "greater", "less")
 OPPOSITE = {"greater": "less", "less": "greater", "two-sided": "two-sided"}
 
 
