@@ -137,8 +137,9 @@ def test_the_files_really_differ_by_format(tmp_path):
 
 
 def test_unknown_format_lists_the_four(tmp_path, cb):
-    fails(export(tmp_path, "labels"), "spss", cb, "waves.w.format 'spss' is unknown",
-          "['qualtrics', 'qualtrics_numeric', 'labels', 'numeric']")
+    msg = fails(export(tmp_path, "labels"), "spss", cb, "waves.w.format 'spss' is unknown",
+                "['qualtrics', 'qualtrics_numeric', 'labels', 'numeric']")
+    assert msg.startswith("config/config.yaml: ")  # a config value: names the config file, not the export
 
 
 # ---- wrong format: the message names the format to set ----------------------------------------------
@@ -150,9 +151,11 @@ def test_unknown_format_lists_the_four(tmp_path, cb):
     ("qualtrics_numeric", "labels", "row 4 holds codes, so qualtrics_numeric"),
 ])
 def test_three_header_file_read_with_a_one_header_format(tmp_path, cb, written, read_as, fix):
-    fails(export(tmp_path, written), read_as, cb, "row 3 is a Qualtrics ImportId header row",
-          f"the wave's format is {read_as} (one header row)",
-          "set format: qualtrics or qualtrics_numeric under waves.w in config/config.yaml", fix)
+    path = export(tmp_path, written)
+    msg = fails(path, read_as, cb, "row 3 is a Qualtrics ImportId header row",
+                f"the wave's format is {read_as} (one header row)",
+                "set format: qualtrics or qualtrics_numeric under waves.w in config/config.yaml", fix)
+    assert msg.startswith(f"{path}: row 3 ")  # names the file and the row first
 
 
 @pytest.mark.parametrize("written, read_as, fix", [
@@ -191,23 +194,28 @@ def test_one_label_in_a_numeric_file_names_format_labels_and_the_answers_key(tmp
 def test_one_code_in_a_labels_file_names_format_numeric_and_the_answers_key(tmp_path, cb):
     rows = rows_of("labels")
     rows[3][1] = "2"                                        # r3's Q1 as a code (it was empty)
-    fails(write(tmp_path, rows), "labels", cb, "row 4 (respondent r3), column 'Q1': unknown label '2'",
-          "it is a code of scale 'agree3'", "set format: numeric under waves.w", "or answers: codes for item 'q1'")
+    msg = fails(write(tmp_path, rows), "labels", cb, "row 4 (respondent r3), column 'Q1': unknown label '2'",
+                "it is a code of scale 'agree3'", "set format: numeric under waves.w", "or answers: codes for item 'q1'")
+    assert "use one of ['Disagree', 'Neutral', 'Agree']" in msg  # the labels it accepts, in scale order
     rows = rows_of("qualtrics")
     rows[5][3] = "Paper,3"                                  # a multi-select with a code among the labels
-    fails(write(tmp_path, rows), "qualtrics", cb, "row 6 (respondent r3), column 'Q3': unknown choice '3'",
-          "it is a code of scale 'tools'", "set format: qualtrics_numeric under waves.w",
-          "or answers: codes for item 'tools'")
+    msg = fails(write(tmp_path, rows), "qualtrics", cb, "row 6 (respondent r3), column 'Q3': unknown choice '3'",
+                "it is a code of scale 'tools'", "set format: qualtrics_numeric under waves.w",
+                "or answers: codes for item 'tools'")
+    assert "'Paper'" not in msg.split("unknown choice")[1].split(";")[0]  # the valid choice is not blamed
 
 
 def test_the_answers_key_wins_over_the_format(tmp_path, cb):
     rows = rows_of("numeric")
     rows[1][2] = "Disagree"                                 # Q2 has answers: codes
-    fails(write(tmp_path, rows), "numeric", cb, "column 'Q2': not a code 'Disagree'",
-          "or answers: labels for item 'q2'")
+    msg = fails(write(tmp_path, rows), "numeric", cb, "column 'Q2': not a code 'Disagree'",
+                "or answers: labels for item 'q2'")
+    assert "row 2 (respondent r1)" in msg  # read as codes although the file is a numeric one
     rows = rows_of("labels")
     rows[1][4] = "1"                                        # Q4 has answers: labels
-    fails(write(tmp_path, rows), "labels", cb, "column 'Q4': unknown label '1'", "or answers: codes for item 'sex'")
+    msg = fails(write(tmp_path, rows), "labels", cb, "column 'Q4': unknown label '1'",
+                "or answers: codes for item 'sex'")
+    assert "use one of ['female', 'male', 'diverse']" in msg
 
 
 # ---- field separator --------------------------------------------------------------------------------
@@ -234,8 +242,9 @@ def test_a_semicolon_file_without_sep_no_longer_fails(tmp_path, cb):
 
 
 def test_an_explicit_tab_sep_hint_is_yaml(tmp_path, cb):
-    fails(export(tmp_path, "numeric", sep="\t"), "numeric", cb, "not a readable CSV",
-          "the file looks '\\t'-separated: set sep: \"\\t\" under waves.w", sep=";")
+    msg = fails(export(tmp_path, "numeric", sep="\t"), "numeric", cb, "not a readable CSV",
+                "the file looks '\\t'-separated: set sep: \"\\t\" under waves.w", sep=";")
+    assert "\t" not in msg  # the tab is spelt as YAML writes it, never a raw tab character
 
 
 def test_an_ambiguous_separator_names_the_sep_key(tmp_path, cb):
@@ -249,8 +258,9 @@ def test_an_ambiguous_separator_names_the_sep_key(tmp_path, cb):
 
 def test_a_ragged_file_is_not_taken_for_another_separator(tmp_path, cb):
     rows = rows_of("labels") + [["r9", "Agree"]] + [["x"] * 12]
-    fails(write(tmp_path, rows), "labels", cb, "not a readable CSV", "number of fields", "sep ',' detected",
-          "sep: under waves.w")
+    msg = fails(write(tmp_path, rows), "labels", cb, "not a readable CSV", "number of fields", "sep ',' detected",
+                "sep: under waves.w")
+    assert "looks ';'-separated" not in msg and "looks '\\t'-separated" not in msg  # no other separator offered
 
 
 # ---- encoding ---------------------------------------------------------------------------------------
@@ -285,8 +295,9 @@ def test_utf8_with_and_without_bom_and_utf16_read_alike(tmp_path, cb):
 
 
 def test_an_unknown_encoding_name_is_an_input_error(tmp_path, cb):
-    fails(export(tmp_path, "labels"), "labels", cb, "waves.w.encoding 'latin-9x' is not a known text encoding",
-          "use e.g. utf-8, cp1252 or latin-1", encoding="latin-9x")
+    msg = fails(export(tmp_path, "labels"), "labels", cb, "waves.w.encoding 'latin-9x' is not a known text encoding",
+                "use e.g. utf-8, cp1252 or latin-1", encoding="latin-9x")
+    assert msg.startswith("config/config.yaml: ")  # a config value: checked before the file is opened
 
 
 def test_stage_clean_threads_encoding_and_wave(tmp_path, cb):
@@ -348,8 +359,9 @@ def test_missing_values_on_the_id_column_are_refused(tmp_path):
     book = json.loads(json.dumps(CODEBOOK))
     book["items"][0]["missing_values"] = ["-"]
     cb = write_codebook(tmp_path, book)
-    fails(export(tmp_path, "labels"), "labels", cb, "item 'rid': missing_values on the respondent id column 'rid'",
-          "remove them")
+    msg = fails(export(tmp_path, "labels"), "labels", cb,
+                "item 'rid': missing_values on the respondent id column 'rid'", "remove them")
+    assert msg.startswith(str(cb.path))  # the codebook is to fix, not the export
 
 
 # ---- schemas and reader options ---------------------------------------------------------------------
