@@ -48,57 +48,49 @@ def load(paths: dict, config: dict) -> dict:
     }
 
 
-def build(paths: dict, config: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(claims, linked interviewees) from the upstream files."""
-    d = load(paths, config)
+def build(paths: dict, config: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(claims, linked interviewees, themes naming claims outside the plan) from the upstream files."""
+    claims, linked, unplanned, _ = _build(load(paths, config), paths)
+    return claims, linked, unplanned
+
+
+def _build(d: dict, paths: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
+    """:func:`build` on the data :func:`load` read, plus ``{quotes, people}``: every claim's exemplar quotes
+    (agreed with the human coding where one exists, at least one per theme, counter-examples labelled)
+    and its interviewees' survey score beside their share of its themes (:mod:`.evidence`)."""
     cb = d["codebook"]
     linked = joint.link_interviewees(d["roster"], d["scored"], d["prevalence"], list(cb.constructs),
                                      [*d["themes"]["theme"], "other"])
+    found: dict = {}
     claims = joint.build_claims(d["hypotheses"], d["themes"], d["prevalence"], d["quotes"], linked,
                                 d["settings"], cb.construct_labels(), coding_seeds=d["coding_seeds"],
-                                claims=d["claims"], segments=d["segments"])
+                                claims=d["claims"], segments=d["segments"], evidence=found)
     unplanned = joint.unplanned_themes(d["themes"], list(d["claims"]))
     for claim, themes in unplanned.items():
         log.warning("joint display: themes %s name claim %s, which is not in %s; they bear on no claim",
                     themes, claim, paths["analysis"])
-    return claims, linked, unplanned
 
+    def cat(frames, cols):
+        frames = [f for f in frames if len(f)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
 
-def evidence(paths: dict, config: dict, linked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(claims_quotes, claims_people): every claim's exemplar quotes (agreed with the human coding where
-    one exists, at least one per theme, counter-examples labelled) and its interviewees' survey score
-    beside their share of its themes, ordered by the score (:mod:`.evidence`)."""
-    d = load(paths, config)
-    st = d["settings"]
-    theme_ids = list(d["themes"]["theme"])
-    human_prev = ev.human_prevalence(d["segments"], theme_ids) if ev.has_human(d["segments"]) else None
-    quotes, people = [], []
-    for claim, spec in d["claims"].items():
-        claim_themes = list(d["themes"].loc[d["themes"]["claim"] == claim, "theme"])
-        quotes.append(ev.claim_quotes(claim, claim_themes, st["contrasts"], d["quotes"], d["segments"],
-                                      st["quotes_per_claim"]))
-        how = ev.score_and_talk(claim, spec["constructs"], claim_themes, st["contrasts"])
-        people.append(ev.person_link(claim, how, linked, d["prevalence"], human_prev)[0])
-    cat = (lambda frames, cols: pd.concat([f for f in frames if len(f)], ignore_index=True)
-           if any(len(f) for f in frames) else pd.DataFrame(columns=cols))
-    return cat(quotes, ev.QUOTE_COLUMNS), cat(people, ev.PEOPLE_COLUMNS)
+    return claims, linked, unplanned, {"quotes": cat(found.get("quotes", []), ev.QUOTE_COLUMNS),
+                                       "people": cat(found.get("people", []), ev.PEOPLE_COLUMNS)}
 
 
 def write(paths: dict, out_csv: str, out_md: str, out_participants: str, config: dict,
           out_quotes: str | None = None, out_people: str | None = None) -> pd.DataFrame:
     """Write claims.csv, claims.md and claims_participants.csv (and, when named, claims_quotes.csv and
     claims_people.csv); return the claims table."""
-    claims, linked, unplanned = build(paths, config)
+    claims, linked, unplanned, found = _build(load(paths, config), paths)
     for p in (out_csv, out_md, out_participants, out_quotes, out_people):
         if p:
             Path(p).parent.mkdir(parents=True, exist_ok=True)
     claims.to_csv(out_csv, index=False)
     linked.to_csv(out_participants, index=False, float_format="%.4g")
-    if out_quotes or out_people:
-        quotes, people = evidence(paths, config, linked)
-        if out_quotes:
-            quotes.to_csv(out_quotes, index=False)
-        if out_people:
-            people.to_csv(out_people, index=False, float_format="%.4g")
+    if out_quotes:
+        found["quotes"].to_csv(out_quotes, index=False)
+    if out_people:
+        found["people"].to_csv(out_people, index=False, float_format="%.4g")
     Path(out_md).write_text(joint.to_markdown(claims, linked, unplanned), encoding="utf-8")
     return claims

@@ -179,7 +179,7 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
                  quotes: pd.DataFrame, linked: pd.DataFrame, settings: dict,
                  construct_labels: dict[str, str] | None = None,
                  coding_seeds: pd.DataFrame | None = None, claims: dict | None = None,
-                 segments: pd.DataFrame | None = None) -> pd.DataFrame:
+                 segments: pd.DataFrame | None = None, evidence: dict | None = None) -> pd.DataFrame:
     """The joint display: one row per claim (columns :data:`CLAIM_COLUMNS`).
 
     Claims are those of the analysis plan, ``claims`` (:func:`upskilling.survey.plan.claim_specs`: title,
@@ -191,7 +191,9 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
     direction and the fit are recomputed per seed with the same rules (:func:`over_seeds`); without
     it the robustness columns are empty and ``n_seeds`` is 0. With ``segments`` (segments.csv) holding a
     human coding, the human columns, the per-interviewee correlation with the human coding and the
-    agreed-only quotes are filled (:mod:`.evidence`); without it they are empty.
+    agreed-only quotes are filled (:mod:`.evidence`); without it they are empty. With ``evidence`` (a
+    dict), each claim's quote rows and interviewee rows are appended to its lists ``quotes`` and ``people``
+    (results/claims_quotes.csv and claims_people.csv), so they are computed once.
     """
     construct_labels = construct_labels or {}
     claims_cfg = claims if claims is not None else {
@@ -217,8 +219,9 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
         counter = {c["over"] for c in settings["contrasts"] if c["claim"] == claim}
         required = [t for t in claim_themes if t not in counter]
         present = prevalence[(prevalence["theme"].isin(required)) & (prevalence["n_segments"] > 0)]
-        quotes_picked = ev.claim_quotes(claim, claim_themes, settings["contrasts"], quotes, segments,
-                                        settings["quotes_per_claim"]).to_dict("records")
+        claim_quotes = ev.claim_quotes(claim, claim_themes, settings["contrasts"], quotes, segments,
+                                       settings["quotes_per_claim"])
+        quotes_picked = claim_quotes.to_dict("records")
         p = primary.loc[claim]
         n_linked, linked_scores = _linked_summary(linked, cfg.get("constructs", []), construct_labels)
         fit = fitrules.fit(p["verdict"], direction, settings["fit"])
@@ -228,8 +231,12 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
             fit_h = fitrules.fit(p["verdict"], dir_h, settings["fit"])
         else:
             dir_h, fit_h = "no human coding", ""
-        _, person = ev.person_link(claim, ev.score_and_talk(claim, list(cfg.get("constructs", [])), claim_themes,
-                                                            settings["contrasts"]), linked, prevalence, human_prev)
+        people_rows, person = ev.person_link(
+            claim, ev.score_and_talk(claim, list(cfg.get("constructs", [])), claim_themes, settings["contrasts"]),
+            linked, prevalence, human_prev)
+        if evidence is not None:
+            evidence.setdefault("quotes", []).append(claim_quotes)
+            evidence.setdefault("people", []).append(people_rows)
         row = {
             "claim": claim, "title": cfg["title"], "statement": cfg.get("statement") or "",
             "headline": cfg.get("headline") or p["hypothesis"],
