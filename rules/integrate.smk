@@ -29,10 +29,11 @@ _CODEBOOK = wave_spec(INTEGRATION_WAVE)["codebook"]
 # The figures the integration wave's codebook allows (a wave without survival / growth gets no paired
 # figure); the report names each skipped figure and why.
 _ANALYSIS = wave_spec(INTEGRATION_WAVE)["analysis"]
+_ANALYSIS_PLAN = _read_yaml(_ANALYSIS)  # read once here (validate_config checked it against its schema)
 INTEGRATION_FIGURES, SKIPPED_FIGURES = _figure_plan(_read_yaml(_CODEBOOK), config, _CODEBOOK,
-                                                    analysis=_read_yaml(_ANALYSIS), analysis_source=_ANALYSIS)
+                                                    analysis=_ANALYSIS_PLAN, analysis_source=_ANALYSIS)
 try:  # a claim's figures must be figure names (a typo would silently drop the figure)
-    _claim_specs(wave_spec(INTEGRATION_WAVE)["analysis"], figures=list(_ALL_FIGURES))
+    _claim_specs(_ANALYSIS_PLAN, _ANALYSIS, figures=list(_ALL_FIGURES))
 except InputError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
 _INTERVIEWS = "results/interviews"

@@ -149,3 +149,10 @@ def test_the_earlier_screening_mapping_is_read_as_two_criteria(tmp_path):
     p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     with pytest.raises(InputError, match=r"screening\.consent: 'Ja' is not a label of scale 'yesno'"):
         load_codebook(p)
+
+
+def test_reserved_screening_names_cover_every_built_in_rule():
+    from upskilling.survey import codebook, exclusions
+
+    assert set(exclusions.BUILTIN) <= set(codebook.RESERVED_NAMES)
+    assert {"screening", "raw", "analysed"} <= set(codebook.RESERVED_NAMES)

@@ -24,7 +24,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import fit as fitrules
+
 OTHER = "other"
+#: Direction of the human coding in claims.csv when no human coding exists.
+NO_HUMAN_CODING = "no human coding"
 #: Columns of results/claims_quotes.csv.
 QUOTE_COLUMNS = ["claim", "order", "role", "theme", "rank", "segment_id", "participant_id", "turn_id", "text",
                  "theme_source", "human_theme", "agreement"]
@@ -190,7 +194,7 @@ def interpretation(claim: dict) -> str:
     survey = {"supported": "supports", "not supported": "does not support", "contradicted": "contradicts",
               "not computable": "cannot test"}.get(verdict, verdict)
     text = f"The survey {survey} {claim['claim']} ({claim['hypothesis']})"
-    if direction == "no themes":
+    if direction == fitrules.NO_THEMES:
         return text + "; no interview theme bears on it, so the claim rests on the survey alone."
     inter = {"supports": "support it", "partial": "partly support it", "absent": "do not show its themes",
              "opposes": "oppose it"}.get(direction, direction)
@@ -199,7 +203,7 @@ def interpretation(claim: dict) -> str:
     if seeds:
         text += f" ({seeds})"
     human = claim.get("qual_direction_human") or ""
-    if human and human != "no human coding":
+    if human and human != NO_HUMAN_CODING:
         same = "the same direction" if human == direction else f"'{human}' instead"
         text += f"; the human coding gives {same}"
     return text + "."

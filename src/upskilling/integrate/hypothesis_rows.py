@@ -15,9 +15,6 @@ from . import validation as V
 from .codebook import Codebook
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
-    return df.astype(object).where(df.notna(), None).to_dict("records")
-
 _OPS = {"eq": "=", "ne": "\u2260", "gt": ">", "ge": "\u2265", "lt": "<", "le": "\u2264", "in": "in",
         "not_in": "not in"}
 _NUM = r"-?\d+(?:\.\d+)?"
@@ -238,7 +235,7 @@ def claim_tests(hypotheses: pd.DataFrame, claim: str, cb: Codebook, plan: dict, 
     families = [_family_of({"hypothesis": h, "family": f}, plan) for h, f in zip(hypotheses["hypothesis"], fam_col)]
     sizes = pd.Series([f for f in families if f]).value_counts().to_dict()
     rows = [test_row(h, cb, plan, sizes, headline, primary)
-            for h in _records(hypotheses[hypotheses["claim"] == claim])]
+            for h in io.records(hypotheses[hypotheses["claim"] == claim])]
     by_id = {r["hypothesis"]: r for r in rows}
     p_adj = dict(zip(hypotheses["hypothesis"], pd.to_numeric(hypotheses["p_adjusted"], errors="coerce")))
     for r in rows:  # a combination's effect size is its deciding part's, in that part's unit

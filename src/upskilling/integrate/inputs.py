@@ -89,6 +89,11 @@ def read_hypotheses(path: str | Path) -> pd.DataFrame:
     return df
 
 
+def records(df: pd.DataFrame) -> list[dict]:
+    """The rows of ``df`` as dicts, NaN as None (for templates)."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
 def survey_tables(paths: dict) -> dict:
     """The survey results a report shows, read from ``paths`` (keys flow, reliability, descriptives,
     hypotheses): ``{flow, reliability, descriptives, hypotheses}``, each checked against its contract."""

@@ -103,10 +103,6 @@ def link_interviewees(roster: pd.DataFrame | None, scored: pd.DataFrame, prevale
     return people.reset_index(drop=True)
 
 
-def _fmt_pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
 def _linked_summary(linked: pd.DataFrame, constructs: list[str], labels: dict[str, str]) -> tuple[int, str]:
     inside = linked[linked["in_survey"]]
     parts = []
@@ -230,7 +226,7 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
                                                       settings["prevalence"])
             fit_h = fitrules.fit(p["verdict"], dir_h, settings["fit"])
         else:
-            dir_h, fit_h = "no human coding", ""
+            dir_h, fit_h = ev.NO_HUMAN_CODING, ""
         people_rows, person = ev.person_link(
             claim, ev.score_and_talk(claim, list(cfg.get("constructs", [])), claim_themes, settings["contrasts"]),
             linked, prevalence, human_prev)
@@ -247,7 +243,7 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
             "p_adjusted": _num(p["p_adjusted"]), "correction": p["correction"], "n": _num(p["n"]),
             "verdict": p["verdict"], "parts": component_summary(hypotheses, p),
             "themes": "; ".join(claim_themes),
-            "theme_shares": "; ".join(f"{t} {_fmt_pct(share.loc[t, 'share'])}" for t in claim_themes),
+            "theme_shares": "; ".join(f"{t} {fmt.pct(share.loc[t, 'share'], 1)}" for t in claim_themes),
             "theme_participants": "; ".join(f"{t} {share.loc[t, 'n_participants']}/{people}"
                                             for t in claim_themes),
             "segment_share": float(share.loc[required, "share"].sum()) if required else 0.0,
@@ -256,9 +252,9 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
             "n_interviewees": int(people),
             "qual_direction": direction, "qual_reason": reason,
             "qual_direction_human": dir_h, "fit_human": fit_h,
-            "test_shares_model": "; ".join(f"{t} {_fmt_pct(test.loc[t, 'share_model'])}" for t in claim_themes)
+            "test_shares_model": "; ".join(f"{t} {fmt.pct(test.loc[t, 'share_model'], 1)}" for t in claim_themes)
             if coded else "",
-            "test_shares_human": "; ".join(f"{t} {_fmt_pct(test.loc[t, 'share_human'])}" for t in claim_themes)
+            "test_shares_human": "; ".join(f"{t} {fmt.pct(test.loc[t, 'share_human'], 1)}" for t in claim_themes)
             if coded else "",
             "n_test_segments": int(test["n"].iloc[0]) if coded and len(test) else 0,
             "person_score": person["score_name"], "person_talk": person["talk_name"], "person_n": person["n"],

@@ -77,9 +77,6 @@ def _embed(path: str | Path) -> tuple[str, int]:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii"), width
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
-    return df.astype(object).where(df.notna(), None).to_dict("records")
-
 
 def _kappa_ci(s: dict | None) -> str:
     """'0.72 [0.60, 0.81]' from an agreement summary (the CI left out when absent)."""
@@ -271,7 +268,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
     sample = {
         **extra["sample_extra"],
         "raw": int(flow["n_remaining"].iloc[0]), "analysed": int(flow["n_remaining"].iloc[-1]),
-        "steps": _records(flow.iloc[1:]),
+        "steps": io.records(flow.iloc[1:]),
         "n_steps": int(((flow["n_removed"] > 0) & (flow.index > 0)).sum()),
         "n_interviewees": int(prevalence["participant_id"].nunique()),
         "n_linked": int(linked["in_survey"].sum()) if "in_survey" in linked else 0,
@@ -282,7 +279,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
     sample["share_analysed"] = fmt.pct(sample["analysed"] / sample["raw"]) if sample["raw"] else "\u2013"
     low_alpha = set(cav.loc[cav["kind"] == "low_alpha", "subject"])
     rel = []
-    for r in _records(reliability):
+    for r in io.records(reliability):
         d = descriptives[(descriptives["variable"] == r["scale"]) & (descriptives["kind"] == "scale")]
         dd = d.iloc[0].to_dict() if len(d) else {}
         rel.append({
@@ -296,7 +293,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
 
     claim_blocks = []
     plan = plan_view(paths["analysis"])
-    for r in _records(claims):
+    for r in io.records(claims):
         cid = r["claim"]
         headline = r.get("headline") or specs.get(cid, {}).get("headline") or r["hypothesis"]
         tests = claim_tests(hypotheses, cid, cb, plan, headline, r["hypothesis"])
@@ -333,7 +330,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
     constructs = [c for c in cb.constructs if c in linked.columns]
     share_cols = [c for c in linked.columns if c.startswith("share_")]
     people_rows = []
-    for r in _records(linked):
+    for r in io.records(linked):
         people_rows.append({
             "participant_id": r["participant_id"], "in_survey": bool(r.get("in_survey")),
             "scores": [fmt.num(r.get(c)) for c in constructs],
@@ -363,7 +360,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
                    "themes": [theme_label.get(c[6:], c[6:]) for c in share_cols], "rows": people_rows},
         "interview_figures": interview_figures,
         "coding": coding,
-        "caveats": _records(cav),
+        "caveats": io.records(cav),
         "provenance": {"git": git, "python": provenance.get("python"), "platform": provenance.get("platform"),
                        "seeds": ", ".join(f"{k}: {v}" for k, v in sorted((provenance.get("seeds") or {}).items())),
                        "model": provenance.get("model"),

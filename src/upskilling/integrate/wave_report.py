@@ -29,9 +29,6 @@ FILES = [
 ]
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
-    return df.astype(object).where(df.notna(), None).to_dict("records")
-
 
 def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool = False) -> dict:
     """What the wave report shows. ``paths``: flow, reliability, descriptives, hypotheses, codebook,
@@ -59,7 +56,7 @@ def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool
                        "verdict": primary["verdict"], "primary": primary, "headline": headline,
                        "headline_is_primary": spec["headline"] == spec["primary"], "tests": tests})
     scales = []
-    for r in _records(reliability):
+    for r in io.records(reliability):
         d = descriptives[(descriptives["variable"] == r["scale"]) & (descriptives["kind"] == "scale")]
         dd = d.iloc[0].to_dict() if len(d) else {}
         scales.append({"label": labels.get(r["scale"], r["scale"]), "scale": r["scale"], "n_items": r["n_items"],
@@ -71,7 +68,7 @@ def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool
     verdicts = pd.Series([c["verdict"] for c in claims]).value_counts().to_dict() if claims else {}
     return {"title": f"Survey wave {wave}: findings", "wave": wave, "synthetic": synthetic,
             "integration": integration, "raw": int(flow["n_remaining"].iloc[0]),
-            "analysed": int(flow["n_remaining"].iloc[-1]), "steps": _records(flow.iloc[1:-1]),
+            "analysed": int(flow["n_remaining"].iloc[-1]), "steps": io.records(flow.iloc[1:-1]),
             "scales": scales, "claims": claims,
             "agree_note": agree_note(cb, [r["scale"] for r in scales]),
             "scale_span": scale_span(cb, [r["scale"] for r in scales]),

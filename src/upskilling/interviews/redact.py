@@ -126,6 +126,12 @@ def _calendar_and_country_names() -> frozenset[str]:
     return frozenset(names - {"jordan", "chad", "georgia", "israel"})  # also given names
 
 
+@functools.cache
+def _non_names() -> frozenset[str]:
+    """Words that are not candidate names: the dictionary, day, month and country names (built once)."""
+    return dictionary_words() | _calendar_and_country_names()
+
+
 @functools.lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     if c in _APOSTROPHES:
@@ -306,7 +312,7 @@ class Redactor:
         """Capitalised words seen in the transcripts (after redaction) that may be names not on the list:
         not dictionary words, never written in lower case there, not allow-listed. ``[{token, count,
         participant_ids}]``, most frequent first. For the review file only: never written to results/."""
-        words = dictionary_words() | _calendar_and_country_names()
+        words = _non_names()
         allowed = {a.lower() for a in self.allow} | {w.lower() for a in self.allow for w in re.split(r"[\s.]+", a)}
         rows = []
         for token, count in self._candidates.items():

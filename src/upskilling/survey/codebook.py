@@ -184,6 +184,7 @@ def load_codebook(path: str | Path) -> Codebook:
 
 
 #: Step names a screening criterion may not take (the other exclusion rules, the order token, flow rows).
+#: The built-in rules are exclusions.BUILTIN (kept in step by tests/test_survey_codebook.py).
 RESERVED_NAMES = ("unfinished", "attention", "speeders", "straightliners", "duplicates", "screening", "raw",
                   "analysed")
 

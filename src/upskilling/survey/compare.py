@@ -265,7 +265,7 @@ def changes(data: list[Wave], cfg: dict, methods: dict[str, dict]) -> pd.DataFra
     from . import verdict as vd
 
     rows = []
-    for a, b in zip(data[:-1], data[1:]):
+    for a, b in pairs(data):
         notes = compare_diff.construct_notes(compare_diff.codebook_diff(a.codebook, b.codebook, a.name, b.name))
         part = compare_pair(a, b, cfg, methods[b.name])
         for design in DESIGNS:

@@ -14,6 +14,8 @@ import re
 
 import pandas as pd
 
+from ..integrate.fmt import CORRECTIONS  # one table of correction names
+
 BOUNDED = {"r_rank_biserial", "rho", "pearson_r", "kendall_w", "epsilon_squared", "cramers_v", "proportion"}
 STAT_SYMBOL = {"V": "V", "W": "W", "chi-squared": "χ²", "X-squared": "χ²", "S": "S", "successes": "k", "z": "z",
                "t": "t"}
@@ -99,8 +101,6 @@ def notes_text(table: pd.DataFrame) -> str:
     return " ".join(n if n.endswith(".") else n + "." for n in notes)
 
 
-CORRECTION_NAMES = {"holm": "Holm", "hochberg": "Hochberg", "bonferroni": "Bonferroni", "BH": "Benjamini-Hochberg",
-                    "BY": "Benjamini-Yekutieli"}
 STAT_NAMES = {"V": "Wilcoxon signed-rank V", "W": "Mann-Whitney W", "χ²": "chi-squared (Friedman, Kruskal-Wallis, Pearson)",
               "k": "number of successes (exact binomial test)", "S": "Spearman's S", "z": "Wald z (ordinal logistic regression)",
               "t": "t (Pearson correlation)"}
@@ -125,7 +125,7 @@ def hypotheses_note(h: pd.DataFrame) -> str:
     for hid, c, f, is_combo in zip(h["hypothesis"].astype(str), corr, fam, combo):
         if is_combo or c == "none":
             continue
-        groups.setdefault((CORRECTION_NAMES.get(c, c), f if isinstance(f, str) and f else "its family"), []).append(hid)
+        groups.setdefault((CORRECTIONS.get(c, c), f if isinstance(f, str) and f else "its family"), []).append(hid)
     if groups:
         adj = " and ".join(f"{name} over {family} ({len(ids)} tests: {_ids(ids)})" for (name, family), ids in groups.items())
         parts.append(f"p (adj.) is adjusted with {adj}; every other test is not corrected (p (adj.) = p)")

@@ -7,13 +7,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .. import fmt
 from . import style
 from .style import OKABE_ITO, wrap
 
 #: Marker and colour of each design.
 DESIGN_STYLE = {"independent": {"color": OKABE_ITO["blue"], "marker": "o", "name": "independent samples (not linked)"},
                 "paired": {"color": OKABE_ITO["orange"], "marker": "s", "name": "linked respondents (paired)"}}
-CORRECTION_NAMES = {"holm": "Holm", "hochberg": "Hochberg", "bonferroni": "Bonferroni"}
 #: The two panels of a wave pair: estimate, CI columns, x label.
 PANELS = [("mean_difference", "mean_difference_ci_low", "mean_difference_ci_high", "mean difference (scale points)"),
           ("effect_size", "ci_low", "ci_high", "rank-biserial r")]
@@ -99,7 +99,7 @@ def survey_comparison(changes: pd.DataFrame):
                 title += f"\n{design}: {_n_text(g, design)}"
             ax.set_title(title, loc="left")
     corr = str(changes["correction"].dropna().iloc[0]) if changes["correction"].notna().any() else "none"
-    adjusted = "unadjusted p" if corr == "none" else f"{CORRECTION_NAMES.get(corr, corr)}-adjusted p"
+    adjusted = "unadjusted p" if corr == "none" else f"{fmt.CORRECTIONS.get(corr, corr)}-adjusted p"
     ci = changes["ci_level"].dropna()
     level = f"{100 * float(ci.iloc[0]):g}%" if len(ci) else "95%"
     g = changes
