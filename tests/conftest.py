@@ -4,8 +4,9 @@ into the checkout):
 * ``e2e_runs``: the one full-data acceptance run (the README's `snakemake --cores 4` on the shipped
   data), plus a re-run on an export with survival and growth swapped;
 * ``small_run``: the whole DAG on the small test configuration ``.test/`` (six transcripts with
-  planted personal details, 124 survey rows, two seeds; see .test/README.md), for every end-to-end
-  test that checks behaviour rather than the study's numbers.
+  planted personal details, 124 survey rows, two seeds; see .test/README.md), the privacy canary planted
+  in its copy (tests/canary.py), for every end-to-end test that checks behaviour rather than the study's
+  numbers.
 
 Under pytest-xdist (pyproject: ``-n``), the tests of each run are one group of one worker
 (``xdist_group``), so each run is made once; the other tests are grouped by module.
@@ -94,11 +95,23 @@ def e2e_runs(tmp_path_factory) -> tuple[Path, Path]:
     return default, reversed_
 
 
+def prepare_small(dest: Path) -> Path:
+    """A copy of the checkout at ``dest`` whose small configuration carries the privacy canary (a seeded,
+    generated subset of personal details planted in a .txt, a .vtt and a .docx transcript and in the kept
+    open-ended survey answers; tests/canary.py), so that one small run serves every end-to-end test."""
+    from canary import plant_small
+
+    root = copy_repo(dest)
+    plant_small(root)
+    return root
+
+
 @pytest.fixture(scope="session")
 def small_run(tmp_path_factory) -> Path:
-    """`snakemake --cores 2 --directory .test` in a fresh copy of the repository. Returns the copy's root;
-    the run's outputs are under root/.test (results/, data/processed/, logs/)."""
-    root = copy_repo(tmp_path_factory.mktemp("small") / "repo")
+    """`snakemake --cores 2 --directory .test` in a fresh copy of the repository, the canary planted
+    (prepare_small). Returns the copy's root; the run's outputs are under root/.test (results/,
+    data/processed/, logs/)."""
+    root = prepare_small(tmp_path_factory.mktemp("small") / "repo")
     run_small(root)
     return root
 

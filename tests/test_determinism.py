@@ -13,7 +13,7 @@ import re
 import nbformat
 import pytest
 
-from conftest import ROOT, SMALL, copy_repo, run_small
+from conftest import ROOT, SMALL, prepare_small, run_small
 from upskilling import determinism
 from upskilling.determinism import COMPARED, MASK, VOLATILE, Volatile, differences, mask, snapshot
 from upskilling.integrate import notebooks
@@ -100,7 +100,7 @@ def test_repeated_cells_get_distinct_ids():
 @pytest.fixture(scope="module")
 def second_run(tmp_path_factory):
     """A second clean run of the small configuration, in a copy one folder deeper than ``small_run``'s."""
-    root = copy_repo(tmp_path_factory.mktemp("determinism") / "another" / "place" / "repo")
+    root = prepare_small(tmp_path_factory.mktemp("determinism") / "another" / "place" / "repo")
     run_small(root)
     return root
 

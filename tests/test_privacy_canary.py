@@ -15,7 +15,8 @@ the output, and no fragment of it left (no "[PHONE] 0199": the sentences hold no
 output of a phone sentence holds none; no word of an e-mail, URL, handle, address or listed name is left).
 Tool names on the allow list (Otter.ai, perplexity.ai, ChatGPT) must stay.
 
-The slow test plants a generated subset into a copy of the small configuration (.test/) - transcripts of
+The slow test reads the session's small run, into whose copy of the small configuration (.test/)
+conftest.prepare_small planted a generated subset (canary.plant_small) - transcripts of
 each format and a kept open-ended survey answer - runs the whole DAG and scans every text file under
 data/processed/, results/ (report, notebooks, the unzipped .qdpx) and logs/. Figures (PNG, PDF) are images
 whose text comes from the same tables; they are skipped. The review file
@@ -24,180 +25,18 @@ researcher (it holds the unlisted names, never the listed ones, and no rule read
 """
 from __future__ import annotations
 
-import csv
 import io
-import random
 import re
 import zipfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from upskilling.interviews.redact import PLACEHOLDERS, Redactor, redaction_report
 
-SEED = 20260429
-
-FIRST = ["Marta", "Kofi", "Ingrid", "Tomasz", "Aisha", "Rafael", "Yuki", "Priya", "Henrik", "Odile", "Tamsin",
-         "Giulia", "Jamal", "Zara", "Oluwaseun", "Siobhan", "Matthias", "Anouk", "Dmitri", "Chiamaka", "Leilani",
-         "Bartosz", "Ngozi", "Soren", "Esperanza", "Kwabena", "Radhika", "Thandiwe", "Eamon", "Milena"]
-LAST = ["Kowalczyk", "Asante", "Sandberg", "Quillon", "Brackwater", "Averill", "Okerlund", "Marchand", "Bianchi",
-        "Nakamura", "Oyelaran", "Van der Berg", "Fitzgerald", "Lindqvist", "Castellanos", "Mbeki", "Raghunathan",
-        "Dubrovnik", "Featherstone", "Achterberg", "Wisniewska", "Okonkwo", "Halvorsen", "Villanueva", "Aldridge"]
-SECOND = ["Nowak", "Mensah", "Hollenbeck", "Ferreira", "Duchene", "Abernathy", "Kaczmarek", "Oyelowo"]
-HYPHEN_FIRST = [("Anne", "Sophie"), ("Jean", "Baptiste"), ("Marie", "Claire"), ("Karl", "Heinz")]
-ACCENTED = [("José", "Fernández"), ("Zoë", "Müller"), ("Agnieszka", "Wiśniewska"), ("Chloé", "Lefèvre")]
-COMPANIES = ["Quillfeather", "Brightline", "Kestrelworks", "Saffronleaf", "Nordwind", "Pixelforge"]
-COMPANY_WORDS = ["Media", "Dental", "Logistics", "Tea House", "Bikes", "Studios", "Consulting"]
-UNLISTED_FIRST = ["Ottoline", "Bronwyn", "Casimir", "Ifeoma", "Thaddeus", "Eszter", "Wilhelmina", "Anselm",
-                  "Rosalind", "Tobiah", "Marisol", "Lorcan", "Dagny", "Emeka", "Saoirse", "Ignatius", "Mireille",
-                  "Osvaldo", "Philippa", "Ravindra", "Hamish", "Cordelia", "Benedikt", "Tatiana", "Augustin",
-                  "Priyanka", "Florentyna", "Kasimir", "Lucinda", "Nkechi",
-                  # common names that are also English words (or web2 lists in lower case): the hard ones
-                  "Rose", "Will", "Mark", "Grace", "Jack", "Hope", "Bill", "Frank", "Amber", "Ivy", "Rohan",
-                  "Ben", "Jordan", "Victor", "Daisy"]
-UNLISTED_LAST = ["Pemberton", "Vasquez", "Oduya", "Lindgren", "Karamanlis", "Whitcombe", "Przybylski", "Abernethy",
-                 "Nakashima", "Delacroix", "Castellano", "Okafor", "Haverford", "Mbatha", "Quintero", "Rasmussen",
-                 "Szabo", "Thistlewood", "Umarov", "Vandermeer", "Baker", "Wells", "Young", "Stone", "Brown",
-                 "Hill", "King", "Rivers"]
-STREETS = ["Baker", "Elm", "Maple", "Harbour", "Rivoli", "Mayor", "Roma", "Augusta", "Linden", "Kastanien",
-           "Willow", "Chestnut", "Sycamore", "Juniper", "Magnolia"]
-DOMAINS = ["gmail.com", "outlook.com", "yahoo.co.uk", "proton.me", "web.de", "hotmail.fr", "studio.io"]
-SITE_TLDS = ["com", "studio", "design", "co.uk", "io", "art", "photography", "dev", "net", "me"]
-TRAILING = ["", ",", ".", ";", ")", "?", ":"]
-
-# sentences hold no digit, no capitalised word but the first, and none of the words of the details
-PHONE_SENTENCES = ["you can ring me on {x} most days", "my number is {x} if anything comes up",
-                   "the office line was {x} back then"]
-DETAIL_SENTENCES = ["you can find me at {x} most days", "send it over to {x} when you are ready",
-                    "it was all on {x} back then"]
-NAME_SENTENCES = ["honestly {x} taught me most of it", "i told {x} about the rates", "we met {x} at a meetup"]
-ALLOW_SENTENCE = "I transcribe with Otter.ai, check facts on perplexity.ai and draft in ChatGPT or Claude."
-
-
-def _digits(rng: random.Random, n: int, first: str = "123456789") -> str:
-    return rng.choice(first) + "".join(rng.choice("0123456789") for _ in range(n - 1))
-
-
-# 19 formats: (label, template); {N} is N random digits (first digit 1-9)
-PHONE_FORMATS = [
-    ("GB intl", "+44 20 7946 {4}"), ("GB national ()", "(020) 7946 {4}"), ("GB national", "020 7946 {4}"),
-    ("GB mobile", "07700 900{3}"), ("US intl ()", "+1 ({3}) 555-{4}"), ("US dots", "{3}.555.{4}"),
-    ("US dashes", "+1-212-555-{4}"), ("US ()", "({3}) 555-{4}"), ("DE intl", "+49 30 {7}"),
-    ("DE national", "030 {7}"), ("DE mobile", "0171 {7}"), ("FR intl", "+33 1 {2} {2} {2} {2}"),
-    ("FR national", "06 {2} {2} {2} {2}"), ("IN intl", "+91 9{4} {5}"), ("BR intl", "+55 11 9{4}-{4}"),
-    ("AU mobile", "+61 4{2} {3} {3}"), ("NG intl", "+234 803 {3} {4}"), ("PH mobile", "0917 {3} {4}"),
-    ("US local", "555-{4}"),
-]
-
-
-def _fill(rng: random.Random, template: str) -> str:
-    return re.sub(r"\{(\d)\}", lambda m: _digits(rng, int(m.group(1))), template)
-
-
-@dataclass
-class Canary:
-    entries: list[tuple[str, str]] = field(default_factory=list)  # the redaction list
-    planted: list[tuple[str, str, str]] = field(default_factory=list)  # (category, detail, sentence)
-    unlisted: list[tuple[str, str]] = field(default_factory=list)  # (name, sentence)
-
-
-def generate(seed: int = SEED) -> Canary:
-    rng = random.Random(seed)
-    c = Canary()
-    firsts, lasts, seconds = rng.sample(FIRST, 14), rng.sample(LAST, 14), list(SECOND)
-    rng.shuffle(seconds)
-    people = []
-    for i in range(10):
-        first, last = firsts[i], lasts[i]
-        if i < 4:  # hyphenated surnames: both halves and the whole
-            last = f"{last.split()[-1]}-{seconds[i]}"
-        people.append((first, last))
-    for a, b in HYPHEN_FIRST:
-        people.append((f"{a}-{b}", lasts[len(people) % len(lasts)]))
-    for first, last in people:
-        c.entries.append(("name", f"{first} {last}"))
-        forms = {f"{first} {last}", f"{first} {last}".upper(), f"{first} {last}".lower(), f"{last}'s",
-                 f"{last}’s", f"{first}", f"{last}", last.upper(), f"{first}'s"}
-        for half in re.split(r"[-\s]", f"{first} {last}"):
-            if len(half) > 2 and half.lower() not in ("van", "der"):
-                forms |= {half, half.upper(), f"{half}'s"}
-        for form in sorted(forms):
-            c.planted.append(("listed name", form, rng.choice(NAME_SENTENCES).format(x=form)))
-    for first, last in ACCENTED:  # listed with accents, written without (and the reverse)
-        c.entries.append(("name", f"{first} {last}"))
-        folded = {"José": "Jose", "Fernández": "Fernandez", "Zoë": "Zoe", "Müller": "Muller",
-                  "Wiśniewska": "Wisniewska", "Chloé": "Chloe", "Lefèvre": "Lefevre", "Agnieszka": "Agnieszka"}
-        for form in (f"{folded[first]} {folded[last]}", folded[last], f"{last.upper()}"):
-            c.planted.append(("listed name", form, rng.choice(NAME_SENTENCES).format(x=form)))
-    for i, company in enumerate(rng.sample(COMPANIES, 4)):
-        name = f"{company} {COMPANY_WORDS[i]}"
-        c.entries.append(("client", name))
-        for form in (name, name.upper(), f"{name}'s"):
-            c.planted.append(("client", form, rng.choice(NAME_SENTENCES).format(x=form)))
-    for label, template in PHONE_FORMATS:
-        for punct in TRAILING:
-            number = _fill(rng, template)
-            sentence = rng.choice(PHONE_SENTENCES).format(x=f"({number})" if punct == ")" else number + punct)
-            c.planted.append((f"phone: {label}", number, sentence))
-    emails = []
-    for _ in range(4):
-        first, last, dom = rng.choice(FIRST).lower(), rng.choice(LAST).split()[-1].lower(), rng.choice(DOMAINS)
-        host, tld = dom.split(".", 1)
-        emails += [
-            ("e-mail: plain", f"{first}.{last}@{dom}"),
-            ("e-mail: plain", f"{first}{last}+work@{dom}"),
-            ("e-mail: [at][dot]", f"{first}[at]{host}[dot]{tld.replace('.', '[dot]')}"),
-            ("e-mail: (at)(dot)", f"{first}.{last} (at) {host} (dot) {tld.replace('.', ' (dot) ')}"),
-            ("e-mail: spoken", f"{first} at {host} dot {tld.replace('.', ' dot ')}"),
-            ("e-mail: [at]", f"{last} [at] {dom}"),
-            ("e-mail: @[dot]", f"{first}@{host}[dot]{tld.replace('.', '[dot]')}"),
-            ("e-mail: capitals", f"{first.upper()} AT {host.upper()} DOT {tld.upper().replace('.', ' DOT ')}"),
-        ]
-    webs = []
-    for _ in range(4):
-        first, last = rng.choice(FIRST).lower(), rng.choice(LAST).split()[-1].lower()
-        tld = rng.choice(SITE_TLDS)
-        webs += [
-            ("url: https", f"https://www.{first}{last}.{tld}/portfolio"),
-            ("url: http", f"http://{first}-{last}.{tld}"),
-            ("url: www", f"www.{first}{last}.{tld}/work"),
-            ("url: bare domain", f"{first}{last}.{tld}"),
-            ("url: bare domain capitals", f"{first.capitalize()}{last.capitalize()}Portfolio.COM"),
-            ("url: shortener", f"bit.ly/{first[:3]}{_digits(rng, 3)}{last[:2]}"),
-            ("url: link page", f"linktr.ee/{first}{last}"),
-            ("url: tool domain with a path", f"otter.ai/u/{first}-{last}"),
-        ]
-    handles = []
-    for _ in range(4):
-        first, last = rng.choice(FIRST), rng.choice(LAST).split()[-1]
-        handles += [("handle", f"@{first.lower()}.{last.lower()}"), ("handle", f"@{first.lower()}_{last.lower()}"),
-                    ("handle", f"@{first}{last}{_digits(rng, 2)}")]
-    addresses = []
-    for _ in range(3):
-        st, st2 = rng.sample(STREETS, 2)
-        n = _digits(rng, rng.choice([1, 2, 3]))
-        addresses += [
-            ("address: en", f"{n} {st} Street"), ("address: en", f"{n}B {st} Road"),
-            ("address: en", f"{n} {st} {st2} Avenue NW"), ("address: en", f"{n} {st} Ln."),
-            ("address: fr", f"{n} rue de {st}"), ("address: fr", f"{n}, avenue des {st2}"),
-            ("address: es", f"Calle {st} {n}"), ("address: it", f"Via {st} {n}"),
-            ("address: pt", f"Rua {st}, {n}"), ("address: de", f"{st}straße {n}"),
-            ("address: de", f"{st}str. {n}a"), ("address: nl", f"{st}gracht {n}"),
-            ("address: pl", f"ul. {st} {n}"), ("address: de", f"Am {st}platz {n}"),
-            ("address: uk post code", f"{rng.choice('NSEW')}{rng.choice('CW')}{_digits(rng, 1)} "
-                                      f"{_digits(rng, 1)}{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTUWXYZ')}"),
-            ("address: po box", f"PO Box {_digits(rng, 3)}"),
-        ]
-    for category, detail in emails + webs + handles + addresses:
-        for punct in ("", ",", ".", ")"):
-            sentence = rng.choice(DETAIL_SENTENCES).format(x=f"({detail})" if punct == ")" else detail + punct)
-            c.planted.append((category, detail, sentence))
-    for first, last in zip(rng.sample(UNLISTED_FIRST, 20), rng.sample(UNLISTED_LAST, 20)):
-        for form in (f"{first} {last}", first, f"{last}'s"):
-            c.unlisted.append((form, rng.choice(NAME_SENTENCES).format(x=form)))
-    return c
+from canary import (ACCENTED, ALLOW_SENTENCE, CANARY, COMPANIES, COMPANY_WORDS, FIRST, HYPHEN_FIRST, LAST,
+                    SECOND, STREETS, TRAILING, UNLISTED_FIRST, UNLISTED_LAST, chosen_small, generate)
 
 
 def _words(detail: str) -> list[str]:
@@ -220,8 +59,6 @@ def leaks(category: str, detail: str, out: str) -> list[str]:
         found.append("digits: " + "".join(re.findall(r"\d+", out)))
     return found
 
-
-CANARY = generate()
 
 
 @pytest.fixture(scope="module")
@@ -357,55 +194,6 @@ def _identifying(detail: str) -> list[str]:
     return [w for w in re.findall(r"[^\W_]{4,}", detail) if any(p in w.lower() for p in POOL_WORDS)]
 
 
-def _plant_small(root: Path, canary: Canary) -> list[tuple[str, str]]:
-    """Plant a generated subset (every category, every phone format) into the copy's .test transcripts
-    (.txt, .vtt, .docx) and open-ended survey answers; add the listed names to its redaction list and keep
-    the open-ended answers. Returns (category, detail) planted."""
-    small = root / ".test"
-    rng = random.Random(SEED + 1)
-    by_cat = defaultdict(list)
-    for item in canary.planted:
-        by_cat[item[0]].append(item)
-    chosen = [rng.choice(items) for _, items in sorted(by_cat.items())]
-    chosen += rng.sample(canary.planted, 40)
-    sentences = [s[0].upper() + s[1:] + "." for _, _, s in chosen]
-    with (small / "data/raw/interviews/redaction_list.txt").open("a", encoding="utf-8") as fh:
-        fh.write("\n# canary\n" + "".join(f"{'client: ' if k == 'client' else ''}{v}\n" for k, v in canary.entries))
-    folder = small / "data/raw/interviews/transcripts"
-    txt, vtt, docx_path = folder / "P03.txt", folder / "P19.vtt", folder / "P02.docx"
-    third = len(sentences) // 3
-    with txt.open("a", encoding="utf-8") as fh:
-        fh.write("\n\nInterviewer: Anything else?\n\nP03: " + " ".join(sentences[:third]) + "\n")
-    text = vtt.read_text(encoding="utf-8").rstrip("\n")
-    last = re.findall(r"(\d\d:\d\d:\d\d\.\d\d\d) --> (\d\d:\d\d:\d\d\.\d\d\d)", text)[-1][1]
-    h, m, s = last.split(":")
-    start = int(h) * 3600 + int(m) * 60 + float(s) + 1
-    fmt = lambda t: f"{int(t // 3600):02d}:{int(t % 3600 // 60):02d}:{t % 60:06.3f}"  # noqa: E731
-    cues = [f"\n\n{fmt(start + 5 * i)} --> {fmt(start + 5 * i + 4)}\n<v P19>{s}</v>"
-            for i, s in enumerate(sentences[third:2 * third])]
-    vtt.write_text(text + "".join(cues) + "\n", encoding="utf-8")
-    import docx
-
-    document = docx.Document(str(docx_path))
-    document.add_paragraph("")
-    document.add_paragraph("P02: " + " ".join(sentences[2 * third:]))
-    document.save(str(docx_path))
-    # open-ended survey answers (kept: survey.scoring.keep_text) of the first analysable respondents
-    export = small / "data/raw/survey/wave1/export.csv"
-    with export.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    col = rows[0].index("Q24")
-    for i, row in enumerate(rows[3:]):
-        row[col] = sentences[i % len(sentences)]
-    with export.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
-    cfg = small / "config/config.yaml"
-    text = cfg.read_text(encoding="utf-8")
-    assert "\nsurvey:" not in text
-    cfg.write_text(text + "\nsurvey:\n  scoring:\n    keep_text: true\n", encoding="utf-8")
-    return [(c, d) for c, d, _ in chosen]
-
-
 def _figure_texts(root, out) -> list[tuple[str, str]]:
     """(figure name, every text it draws) for each figure of the run, redrawn from the run's own files."""
     import matplotlib.pyplot as plt
@@ -443,12 +231,10 @@ def _figure_texts(root, out) -> list[tuple[str, str]]:
 
 
 @pytest.mark.slow
-def test_no_planted_detail_in_any_output_of_the_small_run(tmp_path):
-    from conftest import copy_repo, run_small
-
-    root = copy_repo(tmp_path / "repo")
-    planted = _plant_small(root, CANARY)
-    run_small(root)
+def test_no_planted_detail_in_any_output_of_the_small_run(small_run):
+    # the session's small run carries the canary (conftest.prepare_small plants it before the run)
+    root = small_run
+    planted = [(c, d) for c, d, _ in chosen_small(CANARY)]
     out = root / ".test"
     scanned, found = 0, []
     scored = (out / "data/processed/survey/wave1/scored.csv").read_text(encoding="utf-8")
