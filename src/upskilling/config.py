@@ -34,7 +34,7 @@ def _schema_text(name: str) -> str:
 
 @functools.cache
 def _parsed_schema(name: str) -> dict:
-    return yaml.safe_load(_schema_text(name))
+    return yaml.load(_schema_text(name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 def load_schema(name: str) -> dict:
@@ -121,9 +121,15 @@ def validate(data: Any, schema_name: str, source: str) -> Any:
     return data
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a key written twice in one mapping (PyYAML keeps the last one
-    silently: a second ``waves:`` block would replace the first without a word)."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's safe loader (its libyaml parser where PyYAML has it: about 10x faster; every job and every
+    Snakefile parse reads the config, codebooks and schemas), refusing a key written twice in one mapping
+    (PyYAML keeps the last one silently: a second ``waves:`` block would replace the first without a word)."""
+
+
+class _UniqueKeyPyLoader(yaml.SafeLoader):
+    """The same loader on PyYAML's pure-Python parser: a file that fails is read again with it, so the
+    error message (line, column, problem) is the same whether or not libyaml is installed."""
 
 
 def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -143,7 +149,8 @@ def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool 
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+for _loader in (_UniqueKeyLoader, _UniqueKeyPyLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 
 def _yaml_message(path: Path, exc: yaml.YAMLError, text: str) -> str:
@@ -176,7 +183,12 @@ def read_yaml(path: str | Path) -> Any:
     text = read_utf8(path, "re-save the file as UTF-8")
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError as fast:
+        try:
+            yaml.load(text, Loader=_UniqueKeyPyLoader)  # noqa: S506 (the same error, PyYAML's words)
+            exc = fast
+        except yaml.YAMLError as slow:
+            exc = slow
         raise InputError(_yaml_message(path, exc, text)) from None
 
 

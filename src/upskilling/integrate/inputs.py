@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..errors import InputError
 
@@ -114,11 +113,11 @@ def read_json(path: str | Path) -> dict:
 
 
 def read_yaml(path: str | Path) -> dict:
-    """Read a YAML file (codebook, themes)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found; check the path in config/config.yaml")
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """Read a YAML file (codebook, themes) with the project's one reader (:func:`upskilling.config.read_yaml`:
+    syntax errors, repeated keys and non-UTF-8 files as one-line errors); an empty file reads as ``{}``."""
+    from ..config import read_yaml as _read
+
+    return _read(path) or {}
 
 
 def read_themes(path: str | Path) -> pd.DataFrame:
