@@ -24,6 +24,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .errors import InputError
+from .textio import read_yaml  # the package's one YAML reader (also imported from here by many callers)
 
 SCHEMA_PACKAGE = "upskilling.schemas"
 
@@ -119,77 +120,6 @@ def validate(data: Any, schema_name: str, source: str) -> Any:
                 break
         raise InputError(_describe(best, source))
     return data
-
-
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """PyYAML's safe loader (its libyaml parser where PyYAML has it: about 10x faster; every job and every
-    Snakefile parse reads the config, codebooks and schemas), refusing a key written twice in one mapping
-    (PyYAML keeps the last one silently: a second ``waves:`` block would replace the first without a word)."""
-
-
-class _UniqueKeyPyLoader(yaml.SafeLoader):
-    """The same loader on PyYAML's pure-Python parser: a file that fails is read again with it, so the
-    error message (line, column, problem) is the same whether or not libyaml is installed."""
-
-
-def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict = {}
-    for key_node, _ in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-            continue
-        key = loader.construct_object(key_node)
-        try:
-            first = seen.setdefault(key, key_node.start_mark)
-        except TypeError:  # an unhashable key: PyYAML reports it itself
-            continue
-        if first is not key_node.start_mark:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key '{key}' appears twice in one mapping (also line {first.line + 1}; YAML would "
-                "silently keep the last); keep one of them", key_node.start_mark)
-    return loader.construct_mapping(node, deep=deep)
-
-
-for _loader in (_UniqueKeyLoader, _UniqueKeyPyLoader):
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
-
-
-def _yaml_message(path: Path, exc: yaml.YAMLError, text: str) -> str:
-    """The one-line message of a PyYAML error: file, line and column, the problem in words (a tab and a
-    repeated key named) and the fix."""
-    mark = getattr(exc, "problem_mark", None)
-    where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    if isinstance(exc, yaml.constructor.ConstructorError) and "appears twice" in problem:
-        return f"{path}:{where} {problem}"
-    lines = text.splitlines()
-    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
-    if (mark is not None and mark.column < len(line) and line[mark.column] == "\t") or "'\\t'" in problem:
-        return (f"{path}:{where} YAML syntax error: a tab character (YAML indents with spaces only); replace "
-                "the tab by spaces")
-    context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    if context and cmark is not None and (mark is None or cmark.line != mark.line):
-        problem += f" ({context} at line {cmark.line + 1}, column {cmark.column + 1})"
-    return f"{path}:{where} YAML syntax error: {problem}; fix the file"
-
-
-def read_yaml(path: str | Path) -> Any:
-    """Read a YAML file; a syntax error (line and column; a tab named), a key written twice in one
-    mapping or a file that is not UTF-8 becomes a one-line :class:`InputError` naming the file."""
-    from .textio import read_utf8
-
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found; check the path in config/config.yaml")
-    text = read_utf8(path, "re-save the file as UTF-8")
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as fast:
-        try:
-            yaml.load(text, Loader=_UniqueKeyPyLoader)  # noqa: S506 (the same error, PyYAML's words)
-            exc = fast
-        except yaml.YAMLError as slow:
-            exc = slow
-        raise InputError(_yaml_message(path, exc, text)) from None
 
 
 def check_configfile(path: str | Path = "config/config.yaml") -> None:

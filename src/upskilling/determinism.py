@@ -118,6 +118,8 @@ def mask(relpath: str, data: bytes, declared=VOLATILE) -> bytes:
         obj = json.loads(text)
         for p in paths:
             obj = _mask_json(obj, p.split("."))
+        # not textio.write_json on purpose: this text is only compared with the other run's, never written,
+        # and must keep what the file holds (NaN stays NaN, not null; Infinity is kept, not refused)
         text = json.dumps(obj, indent=1, ensure_ascii=False) + "\n"
     for v in fields:
         if v.field.startswith("re:"):

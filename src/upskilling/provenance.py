@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import platform
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+
+from .textio import write_json
 
 #: Distributions whose versions are recorded (the ones that shape the numbers).
 PACKAGES = (
@@ -103,5 +104,6 @@ def build(inputs: list[str], config: dict, model: dict | None) -> dict:
 
 
 def write(record: dict, path: str | Path) -> None:
-    """Write the record as indented, key-sorted JSON."""
-    Path(path).write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    """Write the record as the pipeline's JSON (:func:`upskilling.textio.write_json`), keys sorted; an
+    object JSON cannot write (a path, say) as its text."""
+    write_json(record, path, sort_keys=True, default=str)

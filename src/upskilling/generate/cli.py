@@ -8,13 +8,13 @@ Usage: ``upskilling-generate [--out data/raw] [--seed 20260429] [--codebook conf
 from __future__ import annotations
 
 import argparse
-import json
 from importlib import resources
 from pathlib import Path
 
 from .. import logs
-from ..config import load_validated, read_yaml
+from ..config import load_validated
 from ..errors import InputError
+from ..textio import read_yaml, write_json
 from . import interviews, survey, truth, truth_wave2, wave2
 from .population import PARAMS
 
@@ -26,10 +26,6 @@ def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
-
-
-def _json(obj) -> str:
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def generate(out: Path, seed: int = DEFAULT_SEED, codebook: Path = Path("config/codebook.yaml"),
@@ -48,7 +44,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED, codebook: Path = Path("config/
     doc = truth.document(seed, survey.MESS, survey.MESS_ORDER, n_raw, len(observed), len(roster), PARAMS, claims)
     wave_dir = out / "survey" / WAVE
     _write(wave_dir / "export.csv", survey.export_csv(built["rows"], cb))
-    _write(wave_dir / "truth.json", _json(doc))
+    write_json(doc, wave_dir / "truth.json", sort_keys=True, ensure_ascii=False)
     idir = out / "interviews"
     _write(idir / "roster.csv", survey.roster_csv(roster, built["interviewee_ids"]))
     files = interviews.render_all(corpus, roster, built["interviewee_ids"])
@@ -79,7 +75,7 @@ def generate_wave2(out: Path, seed: int, cb1: dict, codebook: Path, wave1: dict,
     doc = truth_wave2.document(seed, n_raw, n_clean, unlinked, changes)
     wave_dir = out / "survey" / wave2.WAVE
     _write(wave_dir / "export.csv", wave2.export_csv(built["rows"], cb))
-    _write(wave_dir / "truth.json", _json(doc))
+    write_json(doc, wave_dir / "truth.json", sort_keys=True, ensure_ascii=False)
     return {"n_raw": n_raw, "n_clean": n_clean, "n_panel": wave2.N_PANEL}
 
 

@@ -5,12 +5,16 @@ naming the file and the missing column when an upstream output does not match it
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
+from ..interviews.themes import load_themes
+# re-exported, the integration's callers use them as io.<name>: the package's one themes and JSON readers
+from ..interviews.themes import load_themes_file as load_themes_file
+from ..textio import read_json as read_json
+from ..textio import read_yaml as _read_yaml
 
 #: Contracted columns of each upstream table (docs/ARCHITECTURE.md).
 COLUMNS = {
@@ -101,37 +105,19 @@ def survey_tables(paths: dict) -> dict:
             "hypotheses": read_hypotheses(paths["hypotheses"])}
 
 
-def read_json(path: str | Path) -> dict:
-    """Read a JSON file (validation.json, provenance.json)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found; run the stage that writes it first")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg}); rerun the stage") from None
-
-
 def read_yaml(path: str | Path) -> dict:
-    """Read a YAML file (codebook, themes) with the project's one reader (:func:`upskilling.config.read_yaml`:
-    syntax errors, repeated keys and non-UTF-8 files as one-line errors); an empty file reads as ``{}``."""
-    from ..config import read_yaml as _read
-
-    return _read(path) or {}
+    """Read a YAML file (codebook, analysis plan) with the project's one reader
+    (:func:`upskilling.textio.read_yaml`: syntax errors, repeated keys and non-UTF-8 files as one-line
+    errors); an empty file reads as ``{}``."""
+    return _read_yaml(path) or {}
 
 
 def read_themes(path: str | Path) -> pd.DataFrame:
-    """Themes file as a table: ``theme, label, claim, definition`` (claim may be missing)."""
-    data = read_yaml(path)
-    rows = []
-    for i, t in enumerate(data.get("themes") or []):
-        if "id" not in t:
-            raise InputError(f"{path}: themes[{i}] has no 'id'; give every theme an id")
-        rows.append({"theme": t["id"], "label": t.get("label", t["id"]), "claim": t.get("claim"),
-                     "definition": " ".join(str(t.get("definition", "")).split())})
-    if not rows:
-        raise InputError(f"{path}: no themes; list the themes under 'themes:'")
-    return pd.DataFrame(rows)
+    """Themes file as a table: ``theme, label, claim, definition`` (claim None where a theme names none;
+    the definition on one line), one row per theme of :func:`upskilling.interviews.themes.load_themes`
+    (the file validated against its schema, ids unique)."""
+    return pd.DataFrame([{"theme": t["id"], "label": t["label"], "claim": t.get("claim"),
+                          "definition": " ".join(str(t["definition"]).split())} for t in load_themes(path)])
 
 
 def theme_labels(themes: pd.DataFrame) -> dict[str, str]:

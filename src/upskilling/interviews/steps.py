@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..textio import json_text, read_json, write_json  # the package's one JSON reader and writer
 from .themes import OTHER
 
 log = logging.getLogger("upskilling.interviews")
@@ -29,44 +30,9 @@ def write_csv(df: pd.DataFrame, path) -> None:
     df.to_csv(_out(path), index=False, lineterminator="\n")
 
 
-def json_text(obj, **kw) -> str:
-    """JSON text; NaN (undefined statistics) becomes null, numpy scalars plain numbers."""
-    return json.dumps(_clean(obj), sort_keys=False, default=_json_default, allow_nan=False, **kw)
-
-
-def write_json(obj, path) -> None:
-    """Write :func:`json_text` (indented) to ``path``."""
-    _out(path).write_text(json_text(obj, indent=2) + "\n", encoding="utf-8")
-
-
-def _clean(obj):
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, (float, np.floating)):
-        return None if np.isnan(obj) else float(obj)
-    return obj
-
-
-def _json_default(o):
-    if isinstance(o, (np.integer,)):
-        return int(o)
-    if isinstance(o, (np.floating,)):
-        return None if np.isnan(o) else float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
-
-
 def read_csv(path, **kw) -> pd.DataFrame:
     """CSV with text kept as text (no 'NA' -> NaN)."""
     return pd.read_csv(path, keep_default_na=False, na_values=[""], **kw)
-
-
-def read_json(path) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
 
 
 def _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json):

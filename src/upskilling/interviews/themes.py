@@ -20,21 +20,27 @@ from ..errors import InputError
 OTHER = "other"
 
 
-def load_themes(path) -> list[dict]:
-    """Read and validate config/themes.yaml; return the list of theme dicts (ids unique)."""
+def load_themes_file(path) -> dict:
+    """Read config/themes.yaml and validate it (schema, then unique ids): the package's one themes reader.
+    Returns the file as a dict: ``themes`` (list of theme dicts) and the optional ``other`` entry."""
     data = load_validated(path, "themes.schema.yaml")
     seen = set()
     for i, theme in enumerate(data["themes"]):
         if theme["id"] in seen:
             raise InputError(f"{path}: key 'themes[{i}].id': duplicate theme id '{theme['id']}'; make ids unique")
         seen.add(theme["id"])
-    return data["themes"]
+    return data
+
+
+def load_themes(path) -> list[dict]:
+    """The validated themes of config/themes.yaml (:func:`load_themes_file`): a list of theme dicts."""
+    return load_themes_file(path)["themes"]
 
 
 def load_codebook(path) -> tuple[list[dict], dict | None]:
-    """``(themes, other)``: the validated themes and the codebook's optional ``other`` entry."""
-    themes = load_themes(path)
-    return themes, load_validated(path, "themes.schema.yaml").get("other")
+    """``(themes, other)``: the validated themes and the codebook's optional ``other`` entry (read once)."""
+    data = load_themes_file(path)
+    return data["themes"], data.get("other")
 
 
 def definition_clauses(definition: str) -> list[str]:
