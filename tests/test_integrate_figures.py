@@ -1,4 +1,5 @@
 """Figures: every one renders from the contract-shaped inputs, as PNG and PDF, in one colour-blind-safe style."""
+import inspect
 import sys
 from pathlib import Path
 
@@ -13,8 +14,8 @@ import support  # noqa: E402
 
 from upskilling.errors import InputError  # noqa: E402
 from upskilling.integrate import figures  # noqa: E402
-from upskilling.integrate.codebook import Codebook  # noqa: E402
-from upskilling.integrate.figures import barriers, likert, resources, style  # noqa: E402
+from upskilling.integrate.figures import barriers, invisible, likert, motivation, resources, style  # noqa: E402
+from upskilling.survey.codebook import load_codebook  # noqa: E402
 
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#999999"}
 
@@ -83,7 +84,7 @@ def test_primary_shares_have_wilson_intervals():
 
 def test_multi_select_columns_in_either_layout(built):
     root, _ = built
-    cb = Codebook(support.yaml.safe_load((root / "config/codebook.yaml").read_text()))
+    cb = load_codebook(root / "config/codebook.yaml")
     joined = pd.DataFrame({"ai_activities": ["1;5", "2", None]})
     wide = pd.DataFrame({f"ai_activities_{c}": v for c, v in zip(range(1, 9), [[1, 0, 0], [0, 1, 0], [0, 0, 0],
                                                                               [0, 0, 0], [1, 0, 0], [0, 0, 0],
@@ -108,3 +109,26 @@ def test_missing_construct_column_names_the_file(built, tmp_path):
 def test_unknown_figure_name_is_refused():
     with pytest.raises(KeyError, match="unknown figure"):
         figures.make("pie_chart", {}, {})
+
+
+def test_one_registry_entry_per_figure():
+    """FIGURES (the rules' inputs) and reads (the rules' params) are derived from REGISTRY's entries."""
+    assert list(figures.FIGURES) == list(figures.REGISTRY)
+    for name, fig in figures.REGISTRY.items():
+        assert figures.FIGURES[name] == fig.inputs and set(fig.inputs) <= set(figures.LOADERS), name
+        assert figures.reads(name) == ["integration.figures.dpi", *fig.reads]
+        assert callable(fig.draw)
+
+
+def test_a_jittered_figure_takes_the_seed_from_the_settings_only(built):
+    root, _ = built
+    p = support.paths(root)
+    cfg = support.config(root)
+    del cfg["seed"]
+    jittered = [n for n in figures.REGISTRY if "seed" in figures.reads(n)]
+    assert jittered == ["motivation_survival_vs_growth", "barrier_scales", "invisible_competencies"]
+    for name in jittered:
+        with pytest.raises(ValueError, match=r"^figure settings lack 'seed'"):
+            figures.make(name, {k: p[k] for k in figures.FIGURES[name]}, cfg)
+    for draw in (motivation.survival_vs_growth, barriers.barrier_scales, invisible.invisible_competencies):
+        assert inspect.signature(draw).parameters["seed"].default is inspect.Parameter.empty  # no default of its own

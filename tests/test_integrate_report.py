@@ -16,6 +16,7 @@ from upskilling.integrate import inputs as io  # noqa: E402
 from upskilling.integrate import validation as V  # noqa: E402
 from upskilling.integrate.figures import FIGURES  # noqa: E402
 from upskilling.integrate.settings import settings  # noqa: E402
+from upskilling.survey.codebook import load_codebook  # noqa: E402
 
 needs_chromium = pytest.mark.skipif(support.CHROMIUM is None, reason="chromium is not installed")
 
@@ -343,13 +344,13 @@ def test_the_report_links_its_files_and_defines_agree(current):
 
 
 def test_units_are_derived_from_the_codebook():
-    cb = report.Codebook(io.read_yaml(support.PROJECT / "config/codebook.yaml"))
+    cb = load_codebook(support.PROJECT / "config/codebook.yaml")
     assert hypothesis_rows.predictor_unit("platform_share", cb)[0] == "percentage point of platform_share"
     assert hypothesis_rows.predictor_unit("years_freelancing", cb)[0] == "year of years_freelancing"
     assert hypothesis_rows.predictor_unit("competition", cb)[0].startswith("scale point of competition (Perceived competition")
     assert hypothesis_rows.predictor_unit("age_over_40", cb, {"age_over_40": {"from": "sd_age", "op": "gt", "value": 40}})[0] \
         == "age_over_40 = 1 vs 0"
-    cb.items["platform_share"] = {**cb.items["platform_share"], "unit": "percentage point of platform income"}
+    cb.by_id["platform_share"] = {**cb.by_id["platform_share"], "unit": "percentage point of platform income"}
     assert hypothesis_rows.predictor_unit("platform_share", cb)[0] == "percentage point of platform income"  # verbatim
 
 

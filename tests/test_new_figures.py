@@ -20,8 +20,8 @@ import support  # noqa: E402
 
 from upskilling.errors import InputError  # noqa: E402
 from upskilling.integrate import figures  # noqa: E402
-from upskilling.integrate.codebook import Codebook  # noqa: E402
 from upskilling.integrate.figures import forest, style  # noqa: E402
+from upskilling.survey.codebook import load_codebook  # noqa: E402
 
 NEW = ["ordinal_forest", "invisible_competencies"]
 
@@ -98,8 +98,8 @@ def test_the_forest_has_one_row_per_ordinal_term_at_the_odds_ratios_of_hypothese
 
 
 def test_term_words_come_from_the_codebook():
-    cb = Codebook(_yaml(support.PROJECT / "config/codebook.yaml"))
-    assert forest.term_words("platform_share", cb) == (cb.items["platform_share"]["text"], "per percentage point")
+    cb = load_codebook(support.PROJECT / "config/codebook.yaml")
+    assert forest.term_words("platform_share", cb) == (cb.item("platform_share")["text"], "per percentage point")
     assert forest.term_words("years_freelancing", cb)[1] == "per year"
     assert forest.term_words("competition", cb) == ("Perceived competition", "per scale point")
     assert forest.term_words("competition", cb, standardized=True)[1] == "per standard deviation"
@@ -109,7 +109,7 @@ def test_term_words_come_from_the_codebook():
 
 
 def test_two_ordinal_models_name_their_outcome_and_a_failed_model_has_no_marker():
-    cb = Codebook(_yaml(support.PROJECT / "config/codebook.yaml"))
+    cb = load_codebook(support.PROJECT / "config/codebook.yaml")
     hyp = pd.DataFrame({
         "hypothesis": ["A", "B", "C"], "test": ["ordinal_logit"] * 3, "alternative": ["greater", "two-sided", "less"],
         "variables": ["survival ~ platform_share + competition [platform_share]", "growth ~ competition [competition]",
@@ -171,8 +171,8 @@ def test_a_codebook_without_the_c4_construct_or_item_skips_the_figure_with_the_r
     assert "ordinal_forest" in drawn and "invisible_competencies" not in drawn
     no_item = copy.deepcopy(cb)
     no_item["items"] = [i for i in cb["items"] if i["id"] != "ai_learning_freq"]
-    assert figures.missing_entries("invisible_competencies", no_item, cfg) == [
-        "item ai_learning_freq (integration.figures.c4_frequency_item)"]
+    assert figures.plan(no_item, cfg, "wave.yaml")[1]["invisible_competencies"] == (
+        "needs item ai_learning_freq (integration.figures.c4_frequency_item), which wave.yaml does not define")
 
 
 def test_a_plan_without_an_ordinal_model_skips_the_forest():
@@ -182,7 +182,8 @@ def test_a_plan_without_an_ordinal_model_skips_the_forest():
     drawn, skipped = figures.plan(cb, cfg, "wave.yaml", analysis=plan, analysis_source="analysis.yaml")
     assert skipped == {
         "ordinal_forest": "needs a hypothesis with test ordinal_logit, which analysis.yaml does not define"}
-    assert figures.missing_entries("ordinal_forest", cb, cfg, plan) == ["a hypothesis with test ordinal_logit"]
+    assert figures.plan(cb, cfg, analysis=plan)[1] == {
+        "ordinal_forest": "needs a hypothesis with test ordinal_logit, which the analysis plan does not define"}
     # without the plan, its tests are not checked
     assert "ordinal_forest" in figures.plan(cb, cfg)[0]
     # codebook and plan both lacking: both reasons, each naming its file
@@ -202,9 +203,9 @@ def test_hypotheses_without_an_ordinal_row_name_the_files(project, tmp_path):
 
 
 def test_the_c4_settings_are_declared_and_have_defaults(project):
-    assert figures.READS["invisible_competencies"] == [
-        "integration.figures.c4_construct", "integration.figures.c4_frequency_item", "seed"]
-    assert figures.READS["ordinal_forest"] == []
+    assert figures.reads("invisible_competencies") == [
+        "integration.figures.dpi", "integration.figures.c4_construct", "integration.figures.c4_frequency_item", "seed"]
+    assert figures.reads("ordinal_forest") == ["integration.figures.dpi"]
     fig_cfg = figures.narrow(support.config(project), figures.reads("invisible_competencies"))["integration"]["figures"]
     assert fig_cfg["c4_construct"] == "invisible"  # schema defaults (config_integration.schema.yaml)
     assert fig_cfg["c4_frequency_item"] == "ai_learning_freq"

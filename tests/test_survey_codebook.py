@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
 from upskilling.errors import InputError
-from upskilling.survey.codebook import load_codebook
+from upskilling.survey.codebook import Codebook, load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = yaml.safe_load((ROOT / "config" / "codebook.yaml").read_text())
@@ -156,3 +157,31 @@ def test_reserved_screening_names_cover_every_built_in_rule():
 
     assert set(exclusions.BUILTIN) <= set(codebook.RESERVED_NAMES)
     assert {"screening", "raw", "analysed"} <= set(codebook.RESERVED_NAMES)
+
+
+def test_from_dict_validates_a_read_codebook_and_leaves_it_unchanged():
+    data = copy.deepcopy(RAW)
+    cb = Codebook.from_dict(data, "wave.yaml")
+    assert data == RAW  # the schema's defaults are filled into a copy
+    assert cb.path == "wave.yaml" and list(cb.by_id) == [i["id"] for i in RAW["items"]]
+    assert cb.screening == load_codebook(ROOT / "config" / "codebook.yaml").screening
+    bad = copy.deepcopy(RAW)
+    bad["constructs"]["survival"]["items"].append("surv_9")
+    with pytest.raises(InputError, match=r"^wave.yaml: constructs.survival.items: unknown item 'surv_9'"):
+        Codebook.from_dict(bad, "wave.yaml")
+
+
+def test_the_lookups_the_figures_and_reports_use():
+    cb = load_codebook(ROOT / "config" / "codebook.yaml")
+    assert cb.scale("domain") == (RAW["response_scales"]["domain"]["codes"], RAW["response_scales"]["domain"]["labels"])
+    assert cb.construct_label("survival") == "Survival motivation"
+    assert cb.construct_label("no_such_construct") == "no_such_construct"
+    assert cb.construct_labels() == {c: spec["label"] for c, spec in RAW["constructs"].items()}
+    decoded = cb.decode("consent", pd.Series([1, 0.0, "No", None, 7, "maybe"]))
+    assert list(decoded[:3]) == ["Yes", "No", "No"] and pd.isna(decoded[3]) and list(decoded[4:]) == ["7", "maybe"]
+    with pytest.raises(InputError) as exc:
+        cb.item("no_such_item")
+    msg = str(exc.value)
+    assert msg.startswith(f"{ROOT / 'config' / 'codebook.yaml'}: no item 'no_such_item'") and "\n" not in msg
+    with pytest.raises(InputError, match=r"item 'hours_week' has no known response scale \(None\)"):
+        cb.scale("hours_week")

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..logs import get_logger
+from ..survey.codebook import load_codebook
 from ..survey.plan import claim_specs
 from . import evidence as ev
 from . import inputs as io
 from . import joint
-from .codebook import Codebook
 from .settings import narrow
 
 log = get_logger("integrate")
@@ -32,7 +32,7 @@ def load(paths: dict, config: dict) -> dict:
     seeds = None
     if paths.get("coding_seeds"):
         seeds = io.read_table(paths["coding_seeds"], "coding_seeds")
-    cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
+    cb = load_codebook(paths["codebook"])
     return {
         "settings": st,
         "hypotheses": io.read_hypotheses(paths["hypotheses"]),

@@ -9,10 +9,10 @@ import re
 
 import pandas as pd
 
+from ..survey.codebook import Codebook
 from . import fmt
 from . import inputs as io
 from . import validation as V
-from .codebook import Codebook
 
 
 _OPS = {"eq": "=", "ne": "\u2260", "gt": ">", "ge": "\u2265", "lt": "<", "le": "\u2264", "in": "in",
@@ -46,7 +46,7 @@ def plan_view(path) -> dict:
 def _scale(cb: Codebook, var: str) -> dict | None:
     """The response scale that gives ``var`` (an item or a construct, whose items share a scale) its labels."""
     item = cb.constructs[var]["items"][0] if var in cb.constructs else var
-    name = cb.items.get(item, {}).get("scale")
+    name = cb.by_id.get(item, {}).get("scale")
     return cb.scales.get(name) if name else None
 
 
@@ -93,7 +93,7 @@ def predictor_unit(var: str, cb: Codebook, derived: dict | None = None) -> tuple
     a scale point of its mean; an item with a response scale: a scale point (or its two answers);
     a numeric item: a percentage point, year, hour, … as its wording says, else one unit of it."""
     derived = derived or {}
-    item = cb.items.get(var, {})
+    item = cb.by_id.get(var, {})
     if item.get("unit"):  # as the codebook says it, e.g. "percentage point of platform income"
         return str(item["unit"]), f"codebook item {var}: \u201c{item.get('text', var)}\u201d"
     if var in derived:
@@ -290,7 +290,7 @@ def agree_note(cb: Codebook, scales: list[str]) -> str:
     percentage of respondents whose score lies above the midpoint of the scale's response codes, said
     with the codebook's labels of the scales shown."""
     parts = []
-    for name in dict.fromkeys(cb.items.get(cb.constructs[s]["items"][0], {}).get("scale") for s in scales
+    for name in dict.fromkeys(cb.by_id.get(cb.constructs[s]["items"][0], {}).get("scale") for s in scales
                               if s in cb.constructs):
         sc = cb.scales.get(name)
         if not sc:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..survey.codebook import load_codebook
 from ..survey.plan import claim_specs
 from . import caveats as caveat_rules
 from . import fit as fitrules
@@ -23,7 +24,6 @@ from . import joint
 from . import report_sections
 from .hypothesis_rows import agree_note, claim_tests, corrections_summary, plan_view, scale_span
 from . import validation as V
-from .codebook import Codebook
 from .settings import narrow
 
 #: Figure captions in the report (the Snakemake report's captions are in report/captions/*.rst).
@@ -233,7 +233,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
     st = narrow(config, READS)["integration"]
     skipped = dict(skipped or {})
     specs = claim_specs(paths["analysis"])
-    cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
+    cb = load_codebook(paths["codebook"])
     labels = cb.construct_labels()
     survey = io.survey_tables(paths)
     flow, reliability, descriptives, hypotheses = (survey[k] for k in ("flow", "reliability", "descriptives",
@@ -264,7 +264,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
                 "width": css_width, "caption": CAPTIONS.get(name, name)}
 
     extra = report_sections.context(paths, config, claims, linked, segments, validation, provenance,
-                                    hypotheses, descriptives)
+                                    hypotheses, descriptives, cb)
     sample = {
         **extra["sample_extra"],
         "raw": int(flow["n_remaining"].iloc[0]), "analysed": int(flow["n_remaining"].iloc[-1]),

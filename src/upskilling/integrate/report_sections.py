@@ -6,11 +6,9 @@ pipeline outputs; :func:`context` returns the template variables, which report.b
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pandas as pd
 
+from ..survey.codebook import Codebook
 from . import fmt
 from . import inputs as io
 from . import methods as methods_section
@@ -48,9 +46,11 @@ def _quotes(quotes: pd.DataFrame | None) -> dict[str, list[dict]]:
 
 
 def context(paths: dict, config: dict, claims: pd.DataFrame, linked: pd.DataFrame, segments: pd.DataFrame | None,
-            validation: dict, provenance: dict, hypotheses: pd.DataFrame, descriptives: pd.DataFrame) -> dict:
+            validation: dict, provenance: dict, hypotheses: pd.DataFrame, descriptives: pd.DataFrame,
+            codebook: Codebook) -> dict:
     """Template variables: ``sample_extra`` (merged into ``sample``), ``codebook_rows``, ``methods_text``,
-    ``truth_rows`` (None without a truth file), ``evidence`` ({claim: {people, quotes}})."""
+    ``truth_rows`` (None without a truth file), ``evidence`` ({claim: {people, quotes}}). ``codebook``:
+    the survey codebook of ``paths["codebook"]``, already read by the caller."""
     st = narrow(config, READS)
     sample_cfg = st["integration"]["sample"]
     scored = io.read_table(paths["scored"], "scored") if paths.get("scored") else None
@@ -58,14 +58,14 @@ def context(paths: dict, config: dict, claims: pd.DataFrame, linked: pd.DataFram
     extra = {}
     if scored is not None:
         extra = sample_section.sample_context(
-            scored, io.read_yaml(paths["codebook"]), roster, linked, sample_cfg["optin_item"],
+            scored, codebook, roster, linked, sample_cfg["optin_item"],
             items=sample_cfg["profile_items"], optin_answer=sample_cfg["optin_answer"],
             selection=sample_cfg["selection"])
-    rows = methods_section.codebook_table(io.read_yaml(paths["themes"]), segments, validation) \
+    rows = methods_section.codebook_table(io.load_themes_file(paths["themes"]), segments, validation) \
         if segments is not None else []
     truth_rows = None
     if paths.get("truth"):
-        truth = json.loads(Path(paths["truth"]).read_text(encoding="utf-8"))
+        truth = io.read_json(paths["truth"])
         truth_rows = truth_table.template_rows(truth_table.planted_vs_recovered(truth, hypotheses, descriptives))
     people = io.read_table(paths["claims_people"], "claims_people") if paths.get("claims_people") else None
     quotes = io.read_table(paths["claims_quotes"], "claims_quotes") if paths.get("claims_quotes") else None

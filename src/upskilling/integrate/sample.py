@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..survey.codebook import Codebook
 from . import fmt
-from .codebook import Codebook
 
 #: Default id of the codebook item asking whether the respondent would take part in an interview.
 OPTIN_ITEM = "interview_optin"
@@ -50,16 +50,13 @@ DESCRIPTIVE_NOTE = (
 
 
 def _codebook(codebook) -> Codebook:
-    return codebook if isinstance(codebook, Codebook) else Codebook(codebook)
+    """``codebook`` as a :class:`Codebook` (a codebook dict is validated: :meth:`Codebook.from_dict`)."""
+    return codebook if isinstance(codebook, Codebook) else Codebook.from_dict(codebook)
 
 
 def _screening_items(cb: Codebook) -> set[str]:
     """Items used by the screening criteria (list form or the older mapping form) and attention checks."""
-    raw = cb.data.get("screening") or []
-    rules = list(raw.values()) if isinstance(raw, dict) else list(raw)
-    out = {r.get("item") for r in rules if isinstance(r, dict)}
-    out |= {a.get("item") for a in (cb.data.get("attention_checks") or []) if isinstance(a, dict)}
-    return {i for i in out if i}
+    return {c["item"] for c in cb.screening} | {a["item"] for a in cb.data["attention_checks"]}
 
 
 def profile_items(codebook, optin_item: str | None = OPTIN_ITEM) -> list[str]:
@@ -69,7 +66,7 @@ def profile_items(codebook, optin_item: str | None = OPTIN_ITEM) -> list[str]:
     cb = _codebook(codebook)
     skip = _screening_items(cb) | {optin_item}
     in_construct = {i for spec in cb.constructs.values() for i in spec.get("items", [])}
-    return [i for i, it in cb.items.items()
+    return [i for i, it in cb.by_id.items()
             if it.get("type") in ("single", "multi") and it.get("scale") in cb.scales
             and not it.get("construct") and i not in in_construct and i not in skip]
 
@@ -174,7 +171,7 @@ def _optin(cb: Codebook, item_id: str | None, scored: pd.DataFrame, answer: str 
     """(opted-in mask over scored or None, the answer label counted, why it is unknown or '')."""
     if not item_id:
         return None, None, "no interview opt-in item is set"
-    if item_id not in cb.items:
+    if item_id not in cb.by_id:
         return None, None, f"the codebook has no item {item_id!r} (the interview opt-in item)"
     if item_id not in scored.columns:
         return None, None, f"the opt-in item {item_id!r} is not a column of scored.csv"
@@ -234,7 +231,7 @@ def interview_sample(scored: pd.DataFrame, codebook, roster: pd.DataFrame | None
         "linked_participants": ", ".join(linked_ids),
         "unlinked_participants": ", ".join(unlinked),
         "optin_item": optin_item, "optin_answer": answer,
-        "optin_text": _item_label(cb.items[optin_item]) if optin_item in cb.items else "",
+        "optin_text": _item_label(cb.by_id[optin_item]) if optin_item in cb.by_id else "",
         "optin_known": opted is not None, "optin_note": why,
         "n_optin": int(opted.sum()) if opted is not None else None,
         "n_optin_linked": int((opted & is_iv).sum()) if opted is not None else None,
@@ -318,8 +315,8 @@ def sample_context(scored: pd.DataFrame, codebook, roster: pd.DataFrame | None, 
     """What the sample section of the report shows (template variable ``sample``).
 
     ``scored``: scored.csv of the wave (``respondent_id``, construct scores, item answers as codes or
-    labels); ``codebook``: the codebook dict or a :class:`Codebook`; ``roster``: roster.csv
-    (``participant_id, response_id``) or None; ``linked``: results/claims_participants.csv (one row per
+    labels); ``codebook``: a :class:`~upskilling.survey.codebook.Codebook` or a codebook dict;
+    ``roster``: roster.csv (``participant_id, response_id``) or None; ``linked``: results/claims_participants.csv (one row per
     interviewee with an analysed interview; ``participant_id, respondent_id``) or None (then the
     roster's rows are the interviewees). ``interview_optin_item``: the opt-in item (default
     :data:`OPTIN_ITEM`; None = unknown); ``items``: the profile items to tabulate (default

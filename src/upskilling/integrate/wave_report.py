@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..survey.codebook import load_codebook
 from ..survey.plan import claim_specs
 from . import fmt
 from . import html
 from . import inputs as io
-from .codebook import Codebook
 from .hypothesis_rows import agree_note, claim_tests, corrections_summary, plan_view, scale_span
 
 #: Files the wave report links to, relative to results/reports/<wave>.html: (link, what it is).
@@ -35,7 +35,7 @@ def build_context(wave: str, paths: dict, integration_wave: str, synthetic: bool
     analysis; ``integration_wave``: the wave of the joint display (results/report.html, linked from
     here); ``synthetic``: show the synthetic-data banner."""
     integration = {"wave": integration_wave, "this_wave": wave == integration_wave, "report": "../report.html"}
-    cb = Codebook(io.read_yaml(paths["codebook"]), str(paths["codebook"]))
+    cb = load_codebook(paths["codebook"])
     labels = cb.construct_labels()
     survey = io.survey_tables(paths)
     flow, reliability, descriptives, hypotheses = (survey[k] for k in ("flow", "reliability", "descriptives",

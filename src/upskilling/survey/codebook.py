@@ -6,6 +6,13 @@ construct's items exist and are Likert items on one scale, only Likert items are
 screening criteria have unique names that are not another rule's and answers / values that are labels
 of the item's scale (or numbers), attention-check answers are labels of the item's scale, the meta
 columns and grid items exist. Each problem is one :class:`~upskilling.errors.InputError` naming the codebook file and key.
+:meth:`Codebook.from_dict` does the same for a codebook already read into a dict.
+
+This is the package's one codebook model: the survey stage and the integration stage (figures, reports,
+joint display) both read the codebook through :class:`Codebook`. Besides the look-ups by item id and
+column it gives an item's response scale as ``(codes, labels)`` (:meth:`Codebook.scale`), construct
+labels, the answer labels of coded values (:meth:`Codebook.decode`) and a multi-select item as one 0/1
+column per option (:meth:`Codebook.split_multi`).
 
 Screening criteria (:attr:`Codebook.screening`) are resolved like the analysis plan's ``where``
 conditions: ``keep`` labels become ``op: in`` with their codes, a label ``value`` becomes its code. The
@@ -16,11 +23,16 @@ criteria named consent and freelancer. ``meta.progress`` may be a column name (a
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import load_validated
+import pandas as pd
+
+from ..config import load_validated, validate
 from ..errors import InputError
+
+SCHEMA = "codebook.schema.yaml"
 
 
 def fold(label) -> str:
@@ -69,7 +81,17 @@ class Codebook:
         spec = spec if isinstance(spec, dict) else {"column": spec}
         return {"column": spec["column"], "unit": spec.get("unit", "percent"), "complete_at": spec.get("complete_at")}
 
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "the codebook") -> Codebook:
+        """The codebook of an already-read dict ``data`` (``source`` names it in messages), validated and
+        cross-checked as :func:`load_codebook` does; ``data`` itself is left unchanged."""
+        return _build(validate(copy.deepcopy(data), SCHEMA, source), source)
+
     def item(self, item_id: str) -> dict:
+        """The item ``item_id``; an id the codebook lacks is an :class:`InputError` naming the file and the id."""
+        if item_id not in self.by_id:
+            raise InputError(f"{self.path}: no item {item_id!r}; fix the item id in "
+                             "config/config.yaml (integration.figures)")
         return self.by_id[item_id]
 
     def scale_of(self, item_id: str) -> dict | None:
@@ -93,8 +115,72 @@ class Codebook:
         lo, hi = self.code_range(item_id)
         return (lo + hi) / 2
 
+    def scale(self, item_id: str) -> tuple[list, list[str]]:
+        """(codes, labels) of an item's response scale (an item without one is an :class:`InputError`)."""
+        name = self.item(item_id).get("scale")
+        if name not in self.scales:
+            raise InputError(f"{self.path}: item {item_id!r} has no known response scale ({name!r})")
+        s = self.scales[name]
+        return list(s["codes"]), list(s["labels"])
+
     def construct_items(self) -> dict[str, list[str]]:
+        """Construct id -> its (Likert) items, in codebook order."""
         return {name: list(c["items"]) for name, c in self.constructs.items()}
+
+    def construct_label(self, construct: str) -> str:
+        """The construct's label (its id when the codebook has no such construct)."""
+        return self.constructs.get(construct, {}).get("label", construct)
+
+    def construct_labels(self) -> dict[str, str]:
+        """Construct id -> label, in codebook order."""
+        return {c: spec.get("label", c) for c, spec in self.constructs.items()}
+
+    def decode(self, item_id: str, values: pd.Series) -> pd.Series:
+        """Response labels of a single-choice item whose values are codes (labels pass through)."""
+        codes, labels = self.scale(item_id)
+        by_code = {float(c): lab for c, lab in zip(codes, labels)}
+
+        def one(v):
+            if pd.isna(v):
+                return pd.NA
+            if isinstance(v, str) and v in labels:
+                return v
+            try:
+                return by_code.get(float(v), str(v))
+            except (TypeError, ValueError):
+                return str(v)
+        return values.map(one)
+
+    def split_multi(self, item_id: str, scored: pd.DataFrame) -> pd.DataFrame | None:
+        """One 0/1 column per option of a multiple-choice item, labelled with the option text.
+
+        Accepts the layouts a scored table may use: one column ``<id>`` of codes or labels joined by
+        ',' or ';', or one indicator column per option named ``<id>_<code>``. Returns None when the
+        item is not in the table.
+        """
+        codes, labels = self.scale(item_id)
+        wide = [f"{item_id}_{c}" for c in codes]
+        if all(c in scored.columns for c in wide):
+            out = scored[wide].fillna(0).astype(float).clip(0, 1)
+            out.columns = labels
+            return out
+        if item_id not in scored.columns:
+            return None
+        lookup = {str(c): lab for c, lab in zip(codes, labels)} | {lab: lab for lab in labels}
+
+        def chosen(v):
+            if pd.isna(v):
+                return set()
+            text = str(v)
+            if text in labels:
+                parts = [text]
+            else:
+                parts = text.split(";") if ";" in text else text.split(",")
+            return {lookup.get(p.strip().removesuffix(".0"), p.strip()) for p in parts if p.strip()}
+        sets = scored[item_id].map(chosen)
+        answered = scored[item_id].notna()
+        return pd.DataFrame({lab: [float(lab in s) if a else float("nan") for s, a in zip(sets, answered)]
+                             for lab in labels}, index=scored.index)
 
     def has_meta(self, key: str) -> bool:
         """True if the codebook names a metadata column for ``key`` (meta sections are optional)."""
@@ -107,8 +193,11 @@ class Codebook:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Read, validate and cross-check the codebook at ``path``."""
-    src = str(path)
-    data = load_validated(path, "codebook.schema.yaml")
+    return _build(load_validated(path, SCHEMA), str(path))
+
+
+def _build(data: dict, src: str) -> Codebook:
+    """The :class:`Codebook` of ``data`` (validated against the schema, defaults filled), cross-checked."""
     cb = Codebook(path=src, data=data, items=list(data["items"]))
     for i, it in enumerate(cb.items):
         key = f"items[{i}] (id '{it['id']}')"

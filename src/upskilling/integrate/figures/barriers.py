@@ -25,7 +25,7 @@ def mean_ci(values: pd.Series, level: float = 0.95) -> dict:
 
 
 def barrier_scales(scored: pd.DataFrame, constructs: list[str], labels: dict[str, str],
-                   midpoint: float = 3.0, seed: int = 0):
+                   midpoint: float = 3.0, *, seed: int):
     """Figure: per barrier scale the respondents' scores (jittered dots), the mean and its 95% CI,
     and the scale midpoint (the one-sample test's reference). ``seed`` only jitters the dots."""
     rng = np.random.default_rng(seed)

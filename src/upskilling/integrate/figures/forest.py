@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
+from ...survey.codebook import Codebook
 from .. import fmt
-from ..codebook import Codebook
 from .style import OKABE_ITO, wrap
 
 #: Tick values a log axis of odds ratios picks from (those inside the axis limits).
@@ -58,7 +58,7 @@ def variable_label(var: str, cb: Codebook) -> str:
     """A construct's label, an item's text, or the id when the codebook has neither."""
     if var in cb.constructs:
         return cb.construct_label(var)
-    return str(cb.items.get(var, {}).get("text") or var)
+    return str(cb.by_id.get(var, {}).get("text") or var)
 
 
 def term_words(term: str, cb: Codebook, plan: dict | None = None, standardized: bool = False) -> tuple[str, str]:
@@ -73,8 +73,8 @@ def term_words(term: str, cb: Codebook, plan: dict | None = None, standardized: 
         label, unit = f"{variable_label(derived['from'], cb)} {derived['op']} {value}".strip(), "yes vs. no"
     elif term in cb.constructs:
         label, unit = cb.construct_label(term), "per scale point"
-    elif term in cb.items:
-        item = cb.items[term]
+    elif term in cb.by_id:
+        item = cb.by_id[term]
         label = str(item.get("text") or term)
         if item.get("type") == "numeric":
             unit = next((u for pat, u in NUMERIC_UNITS if re.search(pat, label, re.IGNORECASE)),

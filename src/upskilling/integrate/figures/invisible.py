@@ -8,20 +8,17 @@ figure says what the report and the verdict say.
 """
 from __future__ import annotations
 
-import operator
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ...survey.codebook import Codebook
+from ...survey.conditions import meets
 from .. import fmt
-from ..codebook import Codebook
 from .style import DIVERGING5, OKABE_ITO, wrap
 
 #: Symbols of the plan's comparison operators (``success.op``).
 OP_SYMBOLS = {"gt": ">", "ge": "\u2265", "lt": "<", "le": "\u2264", "eq": "=", "ne": "\u2260"}
-_OPS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le, "eq": operator.eq,
-        "ne": operator.ne}
 #: Tests of the association of the scale with the frequency item that panel (b) reports.
 ASSOCIATION_TESTS = ("spearman", "pearson")
 
@@ -40,13 +37,6 @@ def plan_tests(plan: dict | None, construct: str, item: str) -> tuple[dict | Non
         if assoc is None and h.get("test") in ASSOCIATION_TESTS and {v.get("x"), v.get("y")} == {construct, item}:
             assoc = h
     return share, assoc
-
-
-def _meets(x: np.ndarray, rule: dict) -> np.ndarray:
-    if rule["op"] in ("in", "not_in"):
-        hit = np.isin(x, rule["value"])
-        return hit if rule["op"] == "in" else ~hit
-    return _OPS[rule["op"]](x, rule["value"])
 
 
 def _rule_words(rule: dict) -> str:
@@ -77,7 +67,7 @@ def _sided(row: dict) -> str:
 
 def invisible_competencies(scored: pd.DataFrame, cb: Codebook, construct: str, item: str,
                            hypotheses: pd.DataFrame | None = None, plan: dict | None = None,
-                           rule: dict | None = None, seed: int = 0):
+                           rule: dict | None = None, *, seed: int):
     """Figure of claim C4 from the scored table and the plan's tests.
 
     ``rule`` is the binomial test's success rule resolved to codes (``{op, value, given}``, see
@@ -87,7 +77,7 @@ def invisible_competencies(scored: pd.DataFrame, cb: Codebook, construct: str, i
     jitters the points.
     """
     share_h, assoc_h = plan_tests(plan, construct, item)
-    codes, labels = cb.scale(cb.likert_constructs()[construct][0])
+    codes, labels = cb.scale(cb.construct_items()[construct][0])
     lo_code, hi_code = float(min(codes)), float(max(codes))
     midpoint = (lo_code + hi_code) / 2
     rule = rule or {"op": "gt", "value": midpoint, "given": "midpoint"}
@@ -101,7 +91,7 @@ def invisible_competencies(scored: pd.DataFrame, cb: Codebook, construct: str, i
     counts = values.value_counts().sort_index()
     gaps = np.diff(counts.index.to_numpy(dtype=float))
     width = min(0.2, 0.8 * gaps.min()) if len(gaps) else 0.2
-    hit = _meets(counts.index.to_numpy(dtype=float), rule)
+    hit = meets(counts.index.to_numpy(dtype=float), rule["op"], rule["value"])
     at = np.isclose(counts.index.to_numpy(dtype=float), float(rule["value"])) & ~hit \
         if not isinstance(rule["value"], list) else np.zeros(len(counts), bool)
     n_hit = int(counts[hit].sum())

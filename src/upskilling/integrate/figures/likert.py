@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook
+from ...survey.codebook import Codebook
 from .style import diverging, wrap
 
 
@@ -30,7 +30,7 @@ def likert_percentages(scored: pd.DataFrame, items: list[str], codes: list) -> p
 
 def likert_constructs(scored: pd.DataFrame, codebook: Codebook):
     """Figure: one panel per construct, one diverging bar per item (reverse-coded items after reversal)."""
-    constructs = codebook.likert_constructs()
+    constructs = codebook.construct_items()
     if not constructs:
         raise ValueError("codebook has no constructs")
     sizes = [len(v) for v in constructs.values()]

@@ -10,7 +10,7 @@ from .style import OKABE_ITO, wrap
 
 
 def survival_vs_growth(scored: pd.DataFrame, first: str = "survival", second: str = "growth",
-                       labels: dict[str, str] | None = None, seed: int = 0):
+                       labels: dict[str, str] | None = None, *, seed: int):
     """Figure: (a) each respondent's two scale scores (jittered) against the identity line;
     (b) the paired differences ``first - second`` with their median.
 

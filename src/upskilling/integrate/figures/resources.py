@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from ..codebook import Codebook
+from ...survey.codebook import Codebook
 from .style import AI_COLOUR, MAX_WIDTH, OTHER_COLOUR, sequential, wrap
 
 

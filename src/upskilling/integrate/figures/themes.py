@@ -45,19 +45,11 @@ def topic_keywords(topics: pd.DataFrame, theme_order: list[str], labels: dict[st
     return fig
 
 
-def aggregation_note(n_participants: int) -> str:
-    """How the heatmap's rows are formed for ``n_participants`` (for the caption)."""
-    if n_participants <= MAX_ROWS:
-        return "one row per participant"
-    size = math.ceil(n_participants / MAX_ROWS)
-    return (f"{n_participants} participants grouped by their dominant theme (the theme with the largest share "
-            f"of their segments), each group cut into rows of at most {size} participants, ordered by that share; "
-            "colour = mean share in the row")
-
-
 def _rows(share: pd.DataFrame, count: pd.DataFrame, labels: dict[str, str]):
     """Rows of the heatmap: ``(share, count, row sizes, groups)``, aggregated beyond :data:`MAX_ROWS`
-    participants as :func:`aggregation_note` says (``groups``: (first row, last row, label) per
+    participants: grouped by their dominant theme (the theme with the largest share of their segments),
+    each group cut into rows of at most ``ceil(participants / MAX_ROWS)`` participants, ordered by that
+    share; a row's share is the mean of its participants' (``groups``: (first row, last row, label) per
     dominant theme; ``row sizes``: participants per row; both empty when not aggregated)."""
     if len(share) <= MAX_ROWS:
         return share, count, [], []
@@ -83,7 +75,7 @@ def _rows(share: pd.DataFrame, count: pd.DataFrame, labels: dict[str, str]):
 def theme_prevalence_heatmap(prevalence: pd.DataFrame, theme_order: list[str], labels: dict[str, str]):
     """Figure: participants (rows) by themes (columns); colour = share of the participant's segments,
     number = segments. Up to :data:`MAX_ROWS` participants one row each; beyond, rows group the
-    participants by dominant theme (see :func:`aggregation_note`), so the figure's height is bounded
+    participants by dominant theme (see :func:`_rows`), so the figure's height is bounded
     (at most ``MAX_ROWS`` + number of themes rows)."""
     themes = [t for t in [*theme_order, "other"] if t in set(prevalence["theme"]) or t in theme_order]
     share = prevalence.pivot_table(index="participant_id", columns="theme", values="share", aggfunc="sum",
