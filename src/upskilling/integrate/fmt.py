@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from ..survey.tests_registry import COMBINATORS, TESTS
+
 
 def _isnan(x) -> bool:
     try:
@@ -67,15 +69,8 @@ def pct(x, digits: int = 0) -> str:
     return "\u2013" if _isnan(x) else f"{100 * float(x):.{digits}f}%"
 
 
-#: Names of the plan's tests in words.
-TEST_NAMES = {
-    "wilcoxon_one_sample": "Wilcoxon signed-rank test (one sample)", "wilcoxon_paired": "Wilcoxon signed-rank test (paired)",
-    "mann_whitney": "Mann-Whitney test", "kruskal_wallis": "Kruskal-Wallis test", "friedman": "Friedman test",
-    "binomial": "exact binomial test", "chisq_gof": "\u03c7\u00b2 goodness-of-fit test",
-    "chisq_independence": "\u03c7\u00b2 test of independence", "spearman": "Spearman rank correlation",
-    "pearson": "Pearson correlation", "ordinal_logit": "ordinal logistic regression (Wald z)",
-    "all_of": "all of (intersection-union test)", "any_of": "any of",
-}
+#: Names of the plan's tests in words (the registry of tests' labels).
+TEST_NAMES = {name: spec.label for name, spec in TESTS.items()}
 
 
 def test_name(test) -> str:
@@ -90,7 +85,7 @@ def percent(x, digits: int = 0) -> str:
 
 def test_label(row: dict) -> str:
     """The test's name; for a combination of tests, 'all_of: H2a & H2b'."""
-    if row.get("test") in ("all_of", "any_of"):
+    if row.get("test") in COMBINATORS:
         return f"{row['test']}: {row.get('variables', '')}"
     return str(row.get("test", ""))
 
@@ -98,10 +93,8 @@ def test_label(row: dict) -> str:
 #: Symbols of the statistics named in hypotheses.csv's ``statistic_name`` (others are shown as named).
 STATISTIC_SYMBOLS = {"V": "V", "W": "W", "U": "U", "z": "z", "t": "t", "S": "S", "H": "H",
                      "chi-squared": "\u03c7\u00b2", "X-squared": "\u03c7\u00b2", "successes": "k"}
-#: The statistic each test reports, for a hypotheses.csv written before it had ``statistic_name``.
-TEST_STATISTICS = {"wilcoxon_one_sample": "V", "wilcoxon_paired": "V", "mann_whitney": "W", "friedman": "chi-squared",
-                   "kruskal_wallis": "chi-squared", "chisq_gof": "X-squared", "chisq_independence": "X-squared",
-                   "binomial": "successes", "spearman": "S", "pearson": "t", "ordinal_logit": "z"}
+#: The statistic each test reports, for a hypotheses.csv written before it had ``statistic_name`` (registry).
+TEST_STATISTICS = {name: spec.statistic for name, spec in TESTS.items() if spec.statistic}
 #: Statistics that are rank sums or counts: shown whole (or to the half), never rounded to 2 decimals.
 _SUMS = {"V", "W", "U", "S", "successes"}
 
@@ -117,7 +110,7 @@ def statistic_name(row: dict) -> str:
 def statistic(row: dict) -> str:
     """The named statistic: 'V = 14263.5', 'z = 5.36', '\u03c7\u00b2(2) = 67.85', 'k = 47'; for a combination of
     tests '\u2013' (it has none: its p is that of the deciding part); '\u2013' when not computable."""
-    if row.get("test") in ("all_of", "any_of") or _isnan(row.get("statistic")):
+    if row.get("test") in COMBINATORS or _isnan(row.get("statistic")):
         return "\u2013"
     name = statistic_name(row)
     sym = STATISTIC_SYMBOLS.get(name, name)
@@ -151,7 +144,7 @@ def sidedness(row: dict) -> str:
 
 def p_named(p, row: dict, name: str = "p") -> str:
     """'one-sided p < .001' for a one-sided test, else 'p = .012'."""
-    one = str(row.get("alternative")) in ("greater", "less") and row.get("test") not in ("all_of", "any_of")
+    one = str(row.get("alternative")) in ("greater", "less") and row.get("test") not in COMBINATORS
     return p_text(p, f"one-sided {name}" if one else name)
 
 

@@ -48,6 +48,7 @@ import pandas as pd
 from ..errors import InputError
 from ..logs import get_logger
 from .codebook import Codebook
+from .conditions import holds
 
 log = get_logger("survey")
 
@@ -59,8 +60,6 @@ FLOW_COLUMNS = ["step", "reason", "n_removed", "n_remaining"]
 EXCLUDED_COLUMNS = ["respondent_id", "source_row", "step", "detail"]
 CONFIG = "config/config.yaml: survey.exclusions"
 PER_WAVE = " (a criterion of one wave's codebook only: set it under waves.<wave>.settings.exclusions)"
-_CMP = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
-        "ge": np.greater_equal}
 _FAILS = {"eq": "is not", "ne": "is", "lt": ">=", "le": ">", "gt": "<=", "ge": "<", "in": "not in",
           "not_in": "in"}
 
@@ -89,13 +88,7 @@ def _screen(df: pd.DataFrame, cb: Codebook, crit: dict):
         passes = (col.notna() & (col.astype(str).str.strip() != "")).to_numpy(dtype=bool)
     else:
         x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
-        ok = np.isfinite(x)
-        if crit["op"] in ("in", "not_in"):
-            hit = np.isin(x, crit["value"])
-            passes = ok & (hit if crit["op"] == "in" else ~hit)
-        else:
-            with np.errstate(invalid="ignore"):
-                passes = ok & _CMP[crit["op"]](x, crit["value"])
+        passes = holds(x, crit)  # the comparison of the plan's where conditions: blank fails
     sc = cb.scale_of(crit["item"])
     labels = dict(zip(sc["codes"], sc["labels"])) if sc else {}
     item = crit["item"]

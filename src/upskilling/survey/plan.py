@@ -2,10 +2,10 @@
 
 Schema validation (``analysis.schema.yaml``) catches typos in keys and values; :func:`load_plan` then
 checks what depends on the data and the codebook, each failure one :class:`InputError` naming the
-file, the hypothesis and the key: unique ids, the variable roles each test needs, variables that are
-columns of the scored table, labels that exist on the variable's scale, declared families, combinator
-components defined earlier, at most one primary row per claim and at least one, and alternatives /
-directions that fit the test. Labels and 'midpoint' are replaced by codes here, so the tests only
+file, the hypothesis and the key: unique ids, the variable roles each test needs (from the registry
+of tests, :mod:`.tests_registry`), variables that are columns of the scored table, labels that exist
+on the variable's scale, declared families, combinator components defined earlier, at most one
+primary row per claim and at least one, and alternatives / directions that fit the test. Labels and 'midpoint' are replaced by codes here, so the tests only
 see numbers.
 
 ``derived`` variables (0/1 comparisons of a column, e.g. ``age_over_40``) become columns the
@@ -21,25 +21,11 @@ from pathlib import Path
 from ..config import load_validated
 from ..errors import InputError
 from .codebook import Codebook, fold
+from .conditions import LIST_OPS
+from .tests_registry import COMBINATORS, TESTS
 
-ROLES = {
-    "wilcoxon_one_sample": ({"x"}, set()),
-    "wilcoxon_paired": ({"x", "y"}, set()),
-    "friedman": ({"within"}, set()),
-    "binomial": ({"x"}, set()),
-    "chisq_gof": ({"x"}, set()),
-    "chisq_independence": ({"x", "y"}, set()),
-    "spearman": ({"x", "y"}, set()),
-    "pearson": ({"x", "y"}, set()),
-    "mann_whitney": ({"x", "group"}, set()),
-    "kruskal_wallis": ({"x", "group"}, set()),
-    "ordinal_logit": ({"outcome", "predictors", "term"}, set()),
-    "all_of": ({"of"}, set()),
-    "any_of": ({"of"}, set()),
-}
-NON_DIRECTIONAL = {"friedman", "chisq_gof", "chisq_independence", "kruskal_wallis"}
-COMBINATORS = {"all_of", "any_of"}
-LIST_OPS = {"in", "not_in"}
+#: The variable roles (``variables:`` keys) each test needs, from the registry of tests.
+ROLES = {name: spec.roles for name, spec in TESTS.items()}
 
 
 class Plan:
@@ -140,7 +126,7 @@ def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
         if h["id"] in seen:
             raise InputError(f"{where}: id '{h['id']}' is used twice; give each hypothesis a unique id")
         test = h["test"]
-        need, _ = ROLES[test]
+        need = ROLES[test]
         given = set(h["variables"])
         if need - given:
             raise InputError(f"{where}: variables: test '{test}' needs {sorted(need)}; missing {sorted(need - given)}")
@@ -171,7 +157,7 @@ def load_plan(path: str | Path, cb: Codebook, columns: list[str]) -> Plan:
                                  **resolve_condition(cond, cond["variable"], cb, f"{where}: where[{j}]")}
         h.setdefault("alpha", data["defaults"]["alpha"])
         alt = h["alternative"]
-        if test in NON_DIRECTIONAL or test in COMBINATORS:
+        if not TESTS[test].directional:
             if alt != "two-sided" or h.get("direction", "none") != "none":
                 raise InputError(f"{where}: test '{test}' has no direction; set alternative: two-sided and "
                                  "leave out direction")
@@ -264,7 +250,7 @@ def _test_params(h: dict, test: str, cb: Codebook, data: dict, where: str) -> No
         if "success" not in h:
             raise InputError(f"{where}: binomial needs success: {{op: ..., value: ...}}")
         s = h["success"]
-        many = s["op"] in ("in", "not_in")
+        many = s["op"] in LIST_OPS
         vals = s["value"] if isinstance(s["value"], list) else [s["value"]]
         if many != isinstance(s["value"], list):
             raise InputError(f"{where}: success.op '{s['op']}' needs {'a list' if many else 'one value'} as value")
