@@ -41,6 +41,7 @@ export_sep = None
 export_encoding = "utf-8-sig"
 export_missing_values = []
 integration = {}
+seed = 0  # the config's master seed (`seed:`), set by the rule
 (wave, scored_csv, export_csv)
 
 # %%
@@ -58,12 +59,12 @@ from IPython.display import Image, Markdown, display
 
 from upskilling.integrate import fmt
 from upskilling.integrate import inputs as io
-from upskilling.integrate.codebook import Codebook
+from upskilling.survey.codebook import load_codebook
 from upskilling.integrate.figures import motivation
 from upskilling.config import validate
 
 settings = validate(dict(integration), "config_integration.schema.yaml", "notebook parameters")
-codebook = Codebook(io.read_yaml(codebook_yaml), codebook_yaml)
+codebook = load_codebook(codebook_yaml)
 pd.set_option("display.max_colwidth", 80)
 print(f"wave {wave}: {len(codebook.constructs)} constructs in the codebook")
 
@@ -297,7 +298,7 @@ lacking = [c for c in (first, second) if c not in scored.columns]
 if lacking:
     print(f"skipped: wave {wave} has no construct(s) {lacking} (integration.figures.paired_constructs)")
 else:
-    fig = motivation.survival_vs_growth(scored, first, second, codebook.construct_labels())
+    fig = motivation.survival_vs_growth(scored, first, second, codebook.construct_labels(), seed=seed)
     diff = scored[first] - scored[second]
     print(f"{(diff > 0).mean():.0%} of {diff.notna().sum()} respondents score higher on {first} than on {second}; "
           f"median difference {diff.median():+.2f}")
@@ -468,6 +469,9 @@ def exact_rank_test(exact, small: bool, ties: bool) -> bool:
 def signed_rank(d: np.ndarray, alt: str):
     d = d[np.isfinite(d)]
     nz = d[d != 0]  # zeros dropped, as R's wilcox.test
+    # ranked at 10 significant digits, as R's wilcox.test(digits.rank = 10): a difference of scale means
+    # carries floating-point noise (13/3 - 3 != 3 - 5/3 in binary) that would otherwise break ties
+    nz = np.array([float(f"{v:.10g}") for v in nz])
     w = methods["wilcoxon"]
     absd = np.abs(nz)
     exact = exact_rank_test(w["exact"], nz.size < 50, np.unique(absd).size < absd.size or nz.size < d.size)

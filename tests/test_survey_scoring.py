@@ -125,3 +125,42 @@ def test_unknown_extra_descriptive_item(scored):
     s["descriptives"]["extra_items"] = ["ai_learn_freq"]
     with pytest.raises(InputError, match=r"survey\.descriptives\.extra_items: 'ai_learn_freq'"):
         stage.descriptives(scored, CB, s)
+
+
+# --- ties of scale means (issue 13) ----------------------------------------------------------------
+
+def test_equal_means_are_the_same_double_whatever_the_answers_or_item_order():
+    """A mean is (exact integer sum) / (number answered): 11/3 from (5, 4, 2), (2, 4, 5) or (4, 2, 5), with
+    the items in either order, is one double (3.6666666666666665), so rank tests see the three as tied."""
+    from scipy import stats
+
+    df = frame(surv_1=[5, 2, 4, 1], surv_2=[4, 4, 2, 2], surv_3=[2, 5, 5, 5], surv_4=[None, None, None, 4])
+    backwards = copy.deepcopy(CB)
+    backwards.constructs["survival"]["items"] = backwards.constructs["survival"]["items"][::-1]
+    a = scoring.scale_scores(df, CB, SETTINGS["scoring"], reversed_already=True)["survival"].to_numpy()
+    b = scoring.scale_scores(df, backwards, SETTINGS["scoring"], reversed_already=True)["survival"].to_numpy()
+    assert a.tobytes() == b.tobytes()  # bit for bit
+    assert a[0] == a[1] == a[2] == 11 / 3 and a[3] == 3.0
+    assert stats.rankdata(a).tolist() == [3.0, 3.0, 3.0, 1.0]
+
+
+def test_wilcoxon_p_is_invariant_to_reflecting_the_scale():
+    """13/3 - 3 = 1.333333333333333 but 3 - 5/3 = 1.3333333333333333: the signed-rank tests rank the
+    differences to 10 significant digits (effects.RANK_DIGITS, R's wilcox.test(digits.rank = 10)), so
+    equal distances tie and reflecting a scale leaves the p value unchanged."""
+    from upskilling.survey import stats_rank as sr
+
+    # barrier_inconsistency: three items on 1-5; sums 13, 5, 12, 15, 10, 11, 14 (means 13/3, 5/3, 4, ...)
+    answers = [(5, 4, 4), (1, 2, 2), (4, 4, 4), (5, 5, 5), (4, 3, 3), (4, 4, 3), (5, 5, 4)]
+    items = CB.constructs["barrier_inconsistency"]["items"]
+    df = frame(**{it: [a[i] for a in answers] for i, it in enumerate(items)})
+    reflected = df.copy()
+    reflected[items] = 6 - df[items]
+    x = scoring.scale_scores(df, CB, SETTINGS["scoring"], reversed_already=True)["barrier_inconsistency"]
+    xr = scoring.scale_scores(reflected, CB, SETTINGS["scoring"], reversed_already=True)["barrier_inconsistency"]
+    a, b = sr.wilcoxon_one_sample(x, 3.0), sr.wilcoxon_one_sample(xr, 3.0)
+    n = a.details["n_nonzero"]
+    assert a.statistic + b.statistic == n * (n + 1) / 2  # V of the reflected scale = S - V
+    assert a.p == pytest.approx(b.p, rel=1e-12)
+    g, le = sr.wilcoxon_one_sample(x, 3.0, "greater"), sr.wilcoxon_one_sample(xr, 3.0, "less")
+    assert g.p == pytest.approx(le.p, rel=1e-12)

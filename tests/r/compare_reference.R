@@ -33,7 +33,7 @@ b$c2[c(5, 30)] <- NA
 z975 <- qnorm(0.975)
 fisher_ci <- function(r, se) tanh(atanh(r) + c(-1, 1) * z975 * se)
 rb_paired <- function(d) {
-  d <- d[d != 0]; nd <- length(d); rk <- rank(abs(d)); S <- nd * (nd + 1) / 2
+  d <- d[d != 0]; nd <- length(d); rk <- rank(signif(abs(d), 10)); S <- nd * (nd + 1) / 2
   r <- (sum(rk[d > 0]) - sum(rk[d < 0])) / S
   c(r, fisher_ci(r, sqrt((2 * nd^3 + 3 * nd^2 + nd) / 6) / S))
 }
@@ -55,7 +55,7 @@ for (k in names(shift)) {
                                md_ci_low = tt$conf.int[1], md_ci_high = tt$conf.int[2])
   ok <- !is.na(pa[[k]]) & !is.na(pb[[k]])
   x <- pb[[k]][ok]; y <- pa[[k]][ok]
-  w <- wilcox.test(x, y, paired = TRUE, exact = FALSE, correct = TRUE)
+  w <- wilcox.test(x, y, paired = TRUE, exact = FALSE, correct = TRUE, digits.rank = 10)
   e <- rb_paired(x - y)
   tt <- t.test(x, y, paired = TRUE)
   ct <- cor.test(x, y)

@@ -35,7 +35,7 @@ resolve <- function(value, var) {
 }
 fisher_ci <- function(r, se) tanh(atanh(r) + c(-1, 1) * zq * se)
 rb_paired <- function(x) {
-  x <- x[x != 0]; nd <- length(x); rk <- rank(abs(x)); S <- nd * (nd + 1) / 2
+  x <- x[x != 0]; nd <- length(x); rk <- rank(signif(abs(x), 10)); S <- nd * (nd + 1) / 2
   r <- (sum(rk[x > 0]) - sum(rk[x < 0])) / S
   c(r, fisher_ci(r, sqrt((2 * nd^3 + 3 * nd^2 + nd) / 6) / S))
 }
@@ -60,8 +60,8 @@ run <- function(h) {
   one_sided <- alt != "two-sided"
   signed_rank <- function(dd) {
     dd <- dd[!is.na(dd)]
-    w <- wilcox.test(dd, exact = FALSE, correct = TRUE, alternative = ralt(alt))
-    po <- if (one_sided) wilcox.test(dd, exact = FALSE, correct = TRUE, alternative = opposite(alt))$p.value else NA
+    w <- wilcox.test(dd, exact = FALSE, correct = TRUE, alternative = ralt(alt), digits.rank = 10)
+    po <- if (one_sided) wilcox.test(dd, exact = FALSE, correct = TRUE, alternative = opposite(alt), digits.rank = 10)$p.value else NA
     e <- rb_paired(dd)
     row(unname(w$statistic), NA, w$p.value, po, sign(e[1]), "r_rank_biserial", e[1], e[2], e[3], length(dd))
   }

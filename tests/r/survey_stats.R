@@ -30,7 +30,7 @@ out <- list()
 z975 <- qnorm(0.975)
 fisher_ci <- function(r, se) tanh(atanh(r) + c(-1, 1) * z975 * se)
 rb_paired <- function(x) {  # matched rank-biserial r with effectsize's SE
-  x <- x[x != 0]; nd <- length(x); rk <- rank(abs(x)); S <- nd * (nd + 1) / 2
+  x <- x[x != 0]; nd <- length(x); rk <- rank(signif(abs(x), 10)); S <- nd * (nd + 1) / 2
   r <- (sum(rk[x > 0]) - sum(rk[x < 0])) / S
   se <- sqrt((2 * nd^3 + 3 * nd^2 + nd) / 6) / S
   c(r, fisher_ci(r, se))
@@ -50,20 +50,20 @@ rec <- function(name, ...) out[[name]] <<- list(...)
 
 # Wilcoxon signed rank, normal approximation with continuity correction (pipeline default)
 for (alt in c("two.sided", "greater", "less")) {
-  w <- wilcox.test(d$sb, mu = 3, exact = FALSE, correct = TRUE, alternative = alt)
+  w <- wilcox.test(d$sb, mu = 3, exact = FALSE, correct = TRUE, alternative = alt, digits.rank = 10)
   e <- rb_paired(d$sb - 3)
   rec(paste0("wilcoxon_one_sample_", alt), statistic = unname(w$statistic), p = w$p.value,
       effect = e[1], ci_low = e[2], ci_high = e[3])
-  w <- wilcox.test(d$sa, d$sb, paired = TRUE, exact = FALSE, correct = TRUE, alternative = alt)
+  w <- wilcox.test(d$sa, d$sb, paired = TRUE, exact = FALSE, correct = TRUE, alternative = alt, digits.rank = 10)
   e <- rb_paired(d$sa - d$sb)
   rec(paste0("wilcoxon_paired_", alt), statistic = unname(w$statistic), p = w$p.value,
       effect = e[1], ci_low = e[2], ci_high = e[3])
 }
 # exact signed rank (R's default for n < 50 without ties)
-w <- wilcox.test(d$cont_x[1:30], d$cont_y[1:30], paired = TRUE, alternative = "greater")
+w <- wilcox.test(d$cont_x[1:30], d$cont_y[1:30], paired = TRUE, alternative = "greater", digits.rank = 10)
 e <- rb_paired(d$cont_x[1:30] - d$cont_y[1:30])
 rec("wilcoxon_paired_exact_greater", statistic = unname(w$statistic), p = w$p.value, effect = e[1], ci_low = e[2], ci_high = e[3])
-w <- wilcox.test(d$cont_x[1:25], mu = 0.2)
+w <- wilcox.test(d$cont_x[1:25], mu = 0.2, digits.rank = 10)
 rec("wilcoxon_one_sample_exact_two.sided", statistic = unname(w$statistic), p = w$p.value)
 # Mann-Whitney
 for (alt in c("two.sided", "greater", "less")) {

@@ -14,7 +14,10 @@ Each statistic also names the cell of the pipeline's result tables that reports 
 the ``pipeline`` key; null where the pipeline does not report it), so that tests and the report's
 "planted vs recovered" table (:mod:`upskilling.integrate.truth_table`) read the mapping from the file.
 
-Written by hand: the statistics are standard (scipy, statsmodels); only the simulation wrapper is ours.
+Written by hand: the statistics are standard (scipy, statsmodels; the rank-biserial r and Kendall's W are
+the survey stage's, :func:`upskilling.survey.effects.rank_biserial_paired` and
+:func:`upskilling.survey.stats_rank.friedman`, which tests/test_survey_effectsize_r.py checks against R's
+effectsize); only the simulation wrapper is ours.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
+from ..survey import effects, stats_rank
 from . import population as pop
 from . import respondents as resp
 
@@ -45,19 +49,13 @@ def scored(ans: dict) -> pd.DataFrame:
     return df
 
 
-def _rank_biserial(d: np.ndarray) -> float:
-    d = d[d != 0]
-    r = stats.rankdata(np.abs(d))
-    return float((r[d > 0].sum() - r[d < 0].sum()) / (d.size * (d.size + 1) / 2))
-
-
 def chunk_stats(df: pd.DataFrame) -> dict:
     """Point estimates and p values of the claim statistics on one sample."""
     n = len(df)
     s = {}
     d = (df["survival"] - df["growth"]).to_numpy()
     s["C1.mean_survival"], s["C1.mean_growth"] = df["survival"].mean(), df["growth"].mean()
-    s["C1.mean_difference"], s["C1.rank_biserial"] = d.mean(), _rank_biserial(d)
+    s["C1.mean_difference"], s["C1.rank_biserial"] = d.mean(), effects.rank_biserial_paired(d)[0]
     p = {"C1": stats.wilcoxon(d[d != 0]).pvalue}
     k_ai, k_st = int(df["ai_primary"].sum()), int((df["ai_structures"] >= 4).sum())
     s["C2.share_ai_primary"], s["C2.share_ai_structures_agree"] = k_ai / n, k_st / n
@@ -66,11 +64,11 @@ def chunk_stats(df: pd.DataFrame) -> dict:
     for b in BARRIERS:
         s[f"C3.mean_{b}"] = df[b].mean()
         x = (df[b] - 3).to_numpy()
-        s[f"C3.rank_biserial_{b}_vs_3"] = _rank_biserial(x)
+        s[f"C3.rank_biserial_{b}_vs_3"] = effects.rank_biserial_paired(x)[0]
         p[f"C3.{b}"] = stats.wilcoxon(x[x != 0]).pvalue
-    fr = stats.friedmanchisquare(*(df[b] for b in BARRIERS))
-    s["C3.kendall_w"] = fr.statistic / (n * (len(BARRIERS) - 1))
-    p["C3.friedman"] = fr.pvalue
+    fr = stats_rank.friedman(df[BARRIERS])
+    s["C3.kendall_w"] = fr.effect_size
+    p["C3.friedman"] = fr.p
     k_inv = int((df["invisible"] > 3).sum())
     s["C4.share_invisible_agree"], s["C4.mean_invisible"] = k_inv / n, df["invisible"].mean()
     p["C4.majority"] = stats.binomtest(k_inv, n, 0.5, alternative="greater").pvalue

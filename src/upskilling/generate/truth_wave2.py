@@ -21,7 +21,9 @@ Each statistic names its cell of changes.csv (``pipeline``: the row by from_wave
 design; :data:`STAT_COLUMN` the column); each construct its planted verdict (``expected_verdict``: the
 paired design's ``change``: rise, fall or no significant change) and that cell (``pipeline_verdict``).
 
-Written by hand: the statistics are scipy's; only the simulation wrapper is ours.
+Written by hand: the statistics are scipy's, the rank-biserial r the survey stage's
+(:mod:`upskilling.survey.effects`, checked against R's effectsize in tests/test_survey_effectsize_r.py);
+only the simulation wrapper is ours.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..survey import effects
 from . import population as pop
 from . import respondents as resp
 from . import survey, truth, wave2
@@ -63,14 +66,14 @@ def change_stats(w1: pd.DataFrame, w2: pd.DataFrame, before: pd.DataFrame, after
         diff = float(x.mean() - y.mean())
         est[f"{c}.independent.mean_difference"] = diff
         est[f"{c}.independent.standardized_difference"] = diff / _avg_sd(x, y)
-        est[f"{c}.independent.rank_biserial"] = float(2 * mw.statistic / (x.size * y.size) - 1)
+        est[f"{c}.independent.rank_biserial"] = effects.rank_biserial_independent(mw.statistic, x.size, y.size)[0]
         p[f"{c}.independent"] = float(mw.pvalue)
         ok = before[c].notna().to_numpy() & after[c].notna().to_numpy()
         a, b = after[c].to_numpy()[ok], before[c].to_numpy()[ok]
         d = a - b
         est[f"{c}.paired.mean_difference"] = float(d.mean())
         est[f"{c}.paired.standardized_difference"] = float(d.mean()) / _avg_sd(a, b)
-        est[f"{c}.paired.rank_biserial"] = truth._rank_biserial(d)
+        est[f"{c}.paired.rank_biserial"] = effects.rank_biserial_paired(d)[0]
         est[f"{c}.paired.within_r"] = float(stats.pearsonr(a, b).statistic)
         p[f"{c}.paired"] = float(stats.wilcoxon(d[d != 0], correction=True, method="approx").pvalue)
     return {"est": est, "p": p}

@@ -5,6 +5,12 @@ is the mean of its answered (reverse-coded) items when at least ``min_items`` ar
 missing. ``min_items`` comes, in this order, from ``survey.scoring.min_answered.<construct>`` in
 config/config.yaml, the construct's ``min_items`` in the codebook, or
 ``ceil(survey.scoring.min_answered_share x number of items)``.
+
+Scores are not rounded. A mean is (sum of the codes) / (number answered); with integer codes the sum is
+exact, so equal means are the same double whatever the item order (tests/test_survey_scoring.py).
+Rounding to decimals would not help the rank tests: they rank *differences* (``x - mu``, ``x - y``),
+and 4.3333333333 - 3 != 3 - 1.6666666667 in binary floating point, just as 13/3 - 3 != 3 - 5/3; worse,
+the rounding error of each mean (up to 5e-11) would then be in every difference.
 """
 from __future__ import annotations
 

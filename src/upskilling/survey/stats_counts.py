@@ -12,6 +12,13 @@ The binomial CI is always two-sided (R's ``binom.test`` returns a one-sided inte
 alternatives; the pipeline reports ``binom.test(k, n)$conf.int`` so every row has a 95% interval).
 Yates' continuity correction applies only to 2 x 2 tables, as in R.
 
+Cramér's V and Cohen's w with their CIs equal ``effectsize::cramers_v(table, adjust = FALSE,
+alternative = "two.sided")`` and ``effectsize::cohens_w(counts, p = ..., alternative = "two.sided")``
+(estimates to 1e-15, CI bounds to 1e-7; tests/test_survey_effectsize_r.py). effectsize's defaults differ:
+``adjust = TRUE`` (bias-corrected V) and ``alternative = "greater"`` (a one-sided interval [lower bound at
+level 2 * ci - 1, 1]); and it caps w's upper bound at its maximum sqrt((1 - q) / q), q the smallest expected
+share, which this does not.
+
 Counts that do not allow a test give a :func:`~upskilling.survey.result.not_computable` result (NaN
 statistic and p, a ``note``): no answers (binomial, goodness of fit), a single category (goodness of fit:
 0 df), or a table with fewer than two non-empty rows or columns (independence: 0 df; R returns
@@ -83,7 +90,8 @@ def chisq_independence(table, correct: bool = True, level: float = 0.95,
     chi, pval, df, _ = stats.chi2_contingency(t, correction=correct)
     n = t.sum()
     m = min(t.shape) - 1
-    # Cramér's V and its CI from the uncorrected statistic, as effectsize::cramers_v: Yates' correction
+    # Cramér's V and its CI from the uncorrected statistic, as effectsize::cramers_v (which computes X² from
+    # the observed and expected counts, without Yates' correction, whatever chisq.test did): Yates' correction
     # belongs to the 2 x 2 test's p value, not to the effect size (corrected, a 2 x 2 V can be 0 for a real effect)
     if cramers_v_from not in ("uncorrected", "test"):
         raise ValueError(f"cramers_v_from must be 'uncorrected' or 'test', not {cramers_v_from!r}")

@@ -3,13 +3,13 @@
 =========  ============================================  ============================================
 function   R equivalent                                  effect size (95% CI)
 =========  ============================================  ============================================
-pearson    ``cor.test(x, y, method = "pearson")``        Pearson's r (Fisher-z interval)
+pearson    ``cor.test(x, y, method = "pearson")``        Pearson's r (Fisher-z interval, scipy)
 =========  ============================================  ============================================
 
 scipy gives r and its p value (t test with n - 2 df, as R); the statistic reported is R's t. The
 interval is always two-sided (R's ``cor.test`` returns a one-sided interval for one-sided alternatives;
-the pipeline reports the two-sided one so every row has a 95% interval), computed with
-:func:`.effects.pearson_ci`, which is R's formula.
+the pipeline reports the two-sided one so every row has a 95% interval), scipy's
+``pearsonr(x, y).confidence_interval(confidence_level)`` (Fisher z, SE = 1/sqrt(n - 3), R's formula).
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import math
 import numpy as np
 from scipy import stats
 
-from . import effects
 from .result import OPPOSITE, TestResult, not_computable, sign_of
 from .stats_rank import correlation_degenerate
 
@@ -45,5 +44,9 @@ def pearson(x, y, alternative: str = "two-sided", level: float = 0.95,
     p_opp = float(stats.pearsonr(x, y, alternative=OPPOSITE[alternative]).pvalue) if alternative != "two-sided" else nan
     r = float(res.statistic)
     t = r * math.sqrt((n - 2) / (1 - r**2)) if abs(r) < 1 else math.copysign(math.inf, r)
-    lo, hi = effects.pearson_ci(r, n, level)
+    if n > 3:  # two-sided whatever the alternative; scipy's interval of a one-sided test is one-sided
+        ci = (res if alternative == "two-sided" else stats.pearsonr(x, y)).confidence_interval(confidence_level=level)
+        lo, hi = float(ci.low), float(ci.high)
+    else:  # SE = 1/sqrt(n - 3) undefined (scipy would return [-1, 1])
+        lo, hi = nan, nan
     return TestResult(t, "t", float(n - 2), float(res.pvalue), p_opp, sign_of(r), "pearson_r", r, lo, hi, n)

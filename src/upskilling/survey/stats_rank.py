@@ -14,6 +14,11 @@ friedman               ``friedman.test(matrix)``                    Kendall's W 
 spearman               ``cor.test(method="spearman", exact=FALSE)`` rho (Bonett-Wright CI)
 =====================  ==========================================  =======================================
 
+The rank-biserial r and its CI are those of ``effectsize::rank_biserial`` (two-sided; paired: of
+``rank_biserial(x - y)``, see :func:`.effects.rank_biserial_paired`); epsilon² and
+Kendall's W are effectsize's point estimates with a non-central chi-square CI instead of its bootstrap
+(:mod:`.effects`; checked in tests/test_survey_effectsize_r.py).
+
 ``exact`` is ``False`` (normal approximation, R's ``exact = FALSE``), ``True`` (exact distribution,
 R's ``exact = TRUE``; only valid without ties and zeros) or ``"auto"`` (R's default: exact when
 n < 50 and there are no ties or zeros). ``correct`` is the continuity correction of the normal
@@ -49,7 +54,7 @@ def _method(values: np.ndarray, exact, n: int, zeros: bool = False) -> str:
 def _signed_rank(d: np.ndarray, alternative: str, exact, correct: bool, level: float, what: str,
                  zero: str) -> TestResult:
     d = d[np.isfinite(d)]
-    nz = d[d != 0]
+    nz = effects.rank_safe(d[d != 0])
     n_used = nz.size
     if d.size == 0:
         return not_computable("V", "r_rank_biserial", 0, f"Wilcoxon signed-rank test: no complete cases of {what}",
@@ -135,8 +140,10 @@ def mann_whitney(x, y, alternative: str = "two-sided", exact=False, correct: boo
 def kruskal_wallis(groups: list, level: float = 0.95, names: list[str] | None = None) -> TestResult:
     """Kruskal-Wallis H test (tie-corrected, as ``kruskal.test``); effect epsilon² = H / (n - 1).
 
-    epsilon² is ``effectsize::rank_epsilon_squared`` (H / ((n² - 1)/(n + 1))); its CI comes from the
-    non-central chi-square interval for H with k - 1 df, divided by n - 1 and capped at 1.
+    epsilon² equals ``effectsize::rank_epsilon_squared`` (H / ((n² - 1)/(n + 1)), to 1e-15). Its CI is
+    not effectsize's: the non-central chi-square interval for H with k - 1 df (two-sided), divided by
+    n - 1 and capped at 1, where effectsize gives a percentile bootstrap (one-sided by default); see
+    :mod:`.effects` for why, and tests/test_survey_effectsize_r.py for how far the two differ.
 
     Empty groups are left out (as R's ``kruskal.test`` drops unused factor levels; the note names them);
     fewer than two non-empty groups or every value equal give a not-computable result.
@@ -170,8 +177,10 @@ def kruskal_wallis(groups: list, level: float = 0.95, names: list[str] | None = 
 def friedman(matrix, level: float = 0.95) -> TestResult:
     """Friedman rank-sum test over the columns of ``matrix`` (complete rows), as ``friedman.test``.
 
-    Effect: Kendall's W = X² / (n (k - 1)) with X² tie-corrected; CI from the non-central chi-square
-    interval for X² (k - 1 df), divided by n (k - 1) and capped at 1.
+    Effect: Kendall's W = X² / (n (k - 1)) with X² tie-corrected, equal to ``effectsize::kendalls_w``
+    (its tie-corrected formula from the within-row ranks; to 1e-15). CI: the non-central chi-square
+    interval for X² (k - 1 df, two-sided), divided by n (k - 1) and capped at 1; not effectsize's, which
+    is a percentile bootstrap over the rows (one-sided by default; see :mod:`.effects`).
     """
     m = np.asarray(matrix, dtype=float)
     m = m[np.all(np.isfinite(m), axis=1)]
