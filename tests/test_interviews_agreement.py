@@ -148,17 +148,16 @@ def test_per_theme_columns_counts_and_shares():
     assert other["share_difference"] == pytest.approx((3 - 1) / 40)
 
 
-def test_confusion_long_and_wide():
-    long = ag.confusion(TRUTH, PRED, LABELS)
-    assert list(long.columns) == ["human", "model", "n"]
-    assert len(long) == len(LABELS) ** 2 and long["n"].sum() == 40
-    assert (long["n"] == 0).any()  # zero cells are listed
-    wide = ag.confusion_wide(TRUTH, PRED, LABELS)
-    assert wide.index.name == "human" and wide.columns.name == "model"
-    assert wide.index.tolist() == LABELS and wide.columns.tolist() == LABELS
-    np.testing.assert_array_equal(wide.to_numpy(), confusion_matrix(TRUTH, PRED, labels=LABELS))
-    pivot = long.pivot(index="human", columns="model", values="n").loc[LABELS, LABELS]
-    np.testing.assert_array_equal(pivot.to_numpy(), wide.to_numpy())
+def test_confusion_counts_and_the_summary_table():
+    t, p, labels = ag._codes(TRUTH, PRED, LABELS)
+    counts = ag._confusion_counts(t, p, len(labels))
+    assert counts.shape == (len(LABELS), len(LABELS)) and counts.sum() == 40
+    assert (counts == 0).any()  # zero cells are kept
+    # rows = human, columns = model, both in LABELS order
+    np.testing.assert_array_equal(counts, confusion_matrix(TRUTH, PRED, labels=LABELS))
+    s = ag.agreement_summary(TRUTH, PRED, GROUPS, LABELS, n_boot=50, seed=0)
+    assert s["labels"] == LABELS
+    np.testing.assert_array_equal(np.array(s["confusion"]), counts)
 
 
 # ------------------------------------------------------------------------------------ summary

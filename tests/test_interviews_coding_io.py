@@ -17,7 +17,7 @@ from lxml import etree
 
 from upskilling.errors import InputError
 from upskilling.integrate import qdpx
-from upskilling.interviews.coding_io import CODING_COLUMNS, PROJECT_NS, fingerprint, read_human_coding
+from upskilling.interviews.coding_io import CODING_COLUMNS, PROJECT_NS, normalise, read_human_coding
 from upskilling.interviews.ingest import compile_speakers, ingest_transcripts
 from upskilling.interviews.redact import Redactor
 
@@ -69,11 +69,12 @@ def _theme_of_text(coding: pd.DataFrame, turns: pd.DataFrame) -> dict:
 
 # --- fingerprints --------------------------------------------------------------------------------
 
-def test_fingerprint_normalises_case_space_quotes_dashes():
-    assert fingerprint("  It\u2019s   \u201cfine\u201d \u2014 ok\u2026\nReally ") == "it's \"fine\" - ok... really"
-    assert fingerprint("A" * 60) == "a" * 40
-    assert fingerprint("Hello\u00a0World", n=5) == "hello"
-    assert fingerprint(None) == ""
+def test_normalise_folds_case_space_quotes_dashes():
+    # rows and turns are compared on normalise(text), on the shorter of the two lengths (no fixed cut)
+    assert normalise("  It\u2019s   \u201cfine\u201d \u2014 ok\u2026\nReally ") == "it's \"fine\" - ok... really"
+    assert normalise("A" * 60) == "a" * 60
+    assert normalise("Hello\u00a0World") == "hello world" and normalise("Hello\u00a0World")[:5] == "hello"
+    assert normalise(None) == "" and normalise(float("nan")) == ""
 
 
 # --- anchoring -----------------------------------------------------------------------------------
@@ -182,7 +183,7 @@ def test_confidence_and_fingerprint_columns_are_read(tmp_path):
     path = tmp_path / "c.csv"
     pd.DataFrame({"participant_id": "P01", "turn_id": ["P01-T002", "P01-T004"], "theme": ["other", "survival"],
                   "confidence": ["clear", "ambiguous"],
-                  "fingerprint": [fingerprint(ANSWERS[0][0]), fingerprint(ANSWERS[1][0])]}).to_csv(path, index=False)
+                  "fingerprint": [normalise(ANSWERS[0][0])[:40], normalise(ANSWERS[1][0])[:40]]}).to_csv(path, index=False)
     coding, report = read_human_coding(path, THEMES, turns)
     assert coding["confidence"].tolist() == ["clear", "ambiguous"] and report["n_matched"] == 2
 

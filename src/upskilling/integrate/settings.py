@@ -47,10 +47,13 @@ def narrow(config: dict, reads) -> dict:
     given with the same ``reads`` (narrowing twice gives the same dict), so that reading a key that is
     not declared fails with a ``KeyError`` whether they get the whole config or the narrowed one.
     """
+    # Snakemake's recursive merge, as in survey.settings.deep_merge
+    from snakemake.utils import update_config
+
     full = {**config, "integration": settings(config)}
     out: dict = {}
-    for path in reads:
-        _merge(out, _pick(full, path.split("."), path))
+    for path in reads:  # update_config merges into its first argument: out, a new dict; _pick returns copies
+        update_config(out, _pick(full, path.split("."), path))
     return sorted_keys(out)
 
 
@@ -60,11 +63,3 @@ def _pick(source, parts: list[str], path: str) -> dict:
         raise TypeError(f"cannot narrow the config to {path!r}: {head!r} is not under a mapping")
     keys = sorted(source) if head == "*" else ([head] if head in source else [])
     return {k: (_pick(source[k], rest, path) if rest else copy.deepcopy(source[k])) for k in keys}
-
-
-def _merge(into: dict, other: dict) -> None:
-    for k, v in other.items():
-        if isinstance(v, dict) and isinstance(into.get(k), dict):
-            _merge(into[k], v)
-        else:
-            into[k] = v

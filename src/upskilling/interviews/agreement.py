@@ -12,9 +12,8 @@ cohen_kappa                float (NaN when undefined)           ``psych::cohen.k
 krippendorff_alpha         float, nominal, two coders           ``irr::kripp.alpha(x, "nominal")``
 clustered_bootstrap_kappa  dict: kappa and its percentile CI    participants resampled with replacement
 per_theme                  DataFrame, one row per label         precision / recall / F1 and label shares
-confusion                  DataFrame, long: human, model, n     ``table(human, model)``
-confusion_wide             DataFrame, human x model             ``table(human, model)``
-agreement_summary          dict, JSON-serialisable              all of the above in one record
+agreement_summary          dict, JSON-serialisable              all of the above in one record, with the
+                                                                human x model counts (``table(human, model)``)
 budget_curve               DataFrame: size, repeat, n_train,    kappa as a function of the labelling budget
                            kappa
 budget_summary             DataFrame: size, mean, min, max,     the curve summarised per size
@@ -34,14 +33,13 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
-__all__ = ["cohen_kappa", "krippendorff_alpha", "clustered_bootstrap_kappa", "per_theme", "confusion",
-           "confusion_wide", "agreement_summary", "budget_curve", "budget_summary",
-           "PER_THEME_COLUMNS", "CONFUSION_COLUMNS", "BUDGET_COLUMNS", "BUDGET_SUMMARY_COLUMNS",
+__all__ = ["cohen_kappa", "krippendorff_alpha", "clustered_bootstrap_kappa", "per_theme",
+           "agreement_summary", "budget_curve", "budget_summary",
+           "PER_THEME_COLUMNS", "BUDGET_COLUMNS", "BUDGET_SUMMARY_COLUMNS",
            "BOOTSTRAP_METHOD"]
 
 PER_THEME_COLUMNS = ["theme", "precision", "recall", "f1", "support", "n_predicted", "share_coded",
                      "share_predicted", "share_difference"]
-CONFUSION_COLUMNS = ["human", "model", "n"]
 BUDGET_COLUMNS = ["size", "repeat", "n_train", "kappa"]
 BUDGET_SUMMARY_COLUMNS = ["size", "mean", "min", "max", "n_repeats"]
 BOOTSTRAP_METHOD = "participant-clustered percentile bootstrap"
@@ -238,31 +236,6 @@ def per_theme(truth, pred, labels: Sequence) -> pd.DataFrame:
                          "n_predicted": n_pred.astype(int), "share_coded": share_c,
                          "share_predicted": share_p, "share_difference": share_p - share_c},
                         columns=PER_THEME_COLUMNS)
-
-
-def confusion(truth, pred, labels: Sequence) -> pd.DataFrame:
-    """Human x model counts as a long table.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``human``, ``model``, ``n``: one row for every ordered pair of labels (zeros included),
-        human-major in ``labels`` order; ``n`` sums to the number of segments.
-    """
-    t, p, labels = _codes(truth, pred, labels)
-    k = len(labels)
-    counts = _confusion_counts(t, p, k)
-    return pd.DataFrame({"human": np.repeat(np.asarray(labels, dtype=object), k),
-                         "model": np.tile(np.asarray(labels, dtype=object), k),
-                         "n": counts.ravel().astype(int)}, columns=CONFUSION_COLUMNS)
-
-
-def confusion_wide(truth, pred, labels: Sequence) -> pd.DataFrame:
-    """Human x model counts as a square table: index ``human``, columns ``model``, both in ``labels`` order."""
-    t, p, labels = _codes(truth, pred, labels)
-    counts = _confusion_counts(t, p, len(labels))
-    return pd.DataFrame(counts.astype(int), index=pd.Index(labels, name="human"),
-                        columns=pd.Index(labels, name="model"))
 
 
 # ------------------------------------------------------------------------------------- summary

@@ -74,11 +74,6 @@ def normalise(text) -> str:
     return " ".join(text.split()).lower()
 
 
-def fingerprint(text, n: int = 40) -> str:
-    """The first ``n`` characters of ``normalise(text)``: the anchor of a coding row to its turn."""
-    return normalise(text)[:n]
-
-
 def _same_start(row_fp: str, turn_fp: str) -> bool:
     """Do the two fingerprints agree on the shorter of their lengths? (An empty one matches only empty.)"""
     n = min(len(row_fp), len(turn_fp))

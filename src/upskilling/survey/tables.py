@@ -193,12 +193,11 @@ def _numeric_column(values: pd.Series) -> bool:
     return bool(cells) and all(c[0].isdigit() or c[0] in ".−-<>[" for c in cells)
 
 
-def _tex_escape(s: str) -> str:
-    out = str(s)
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
-                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
-        out = out.replace(a, b)
-    out = out.replace("−", "$-$").replace("< ", "$<$ ").replace("> ", "$>$ ")
+def _tex_math(s) -> str:
+    """Escaped text with the tables' symbols typeset: the minus sign as ``$-$``, "< " and "> " in math
+    mode, and the statistics' symbols (χ², ρ, r_rb, ...) by :data:`LATEX_SYMBOL`. (Styler escapes only
+    text; a non-text column name arrives as it is.)"""
+    out = str(s).replace("−", "$-$").replace("< ", "$<$ ").replace("> ", "$>$ ")
     for sym, tex in sorted(LATEX_SYMBOL.items(), key=lambda kv: -len(kv[0])):
         out = out.replace(_plain(sym), tex)
     return out
@@ -208,17 +207,26 @@ def _plain(sym: str) -> str:
     return sym.replace("_", r"\_")
 
 
+def _tex_text(s: str) -> str:
+    """Free text (the title, the note) escaped exactly as the cells are (``Styler.format(escape="latex")``),
+    symbols typeset. ``Styler.to_latex`` writes a caption verbatim and has no place for a note below the
+    tabular, so the text is escaped by rendering it as the one cell of a Styler."""
+    one = pd.DataFrame([[str(s)]]).style.hide(axis="index").hide(axis="columns").format(_tex_math, escape="latex")
+    lines = one.to_latex().splitlines()  # \begin{tabular}{l}, the cell + " \\", \end{tabular}
+    return "\n".join(lines[1:-1]).removesuffix(r" \\")
+
+
 def to_latex(table: pd.DataFrame, number: int, title: str, label: str, note: str = "") -> str:
-    """booktabs table with APA caption and a note."""
-    cols = list(table.columns)
-    spec = "".join("r" if _numeric_column(table[c]) else "l" for c in cols)
-    lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{\textit{{{_tex_escape(title)}}}}}",
-             rf"\label{{tab:{label}}}", rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
-             " & ".join(_tex_escape(c) for c in cols) + r" \\", r"\midrule"]
-    for row in table.itertuples(index=False):
-        lines.append(" & ".join(_tex_escape(v) for v in row) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}"]
+    """booktabs table with APA caption and a note, by ``DataFrame.style.to_latex`` (cells and column
+    names escaped by ``format(escape="latex")``; numeric-looking columns right-aligned). ``number`` is
+    unused: LaTeX numbers the tables itself."""
+    spec = "".join("r" if _numeric_column(table[c]) else "l" for c in table.columns)
+    styler = (table.map(str).style.hide(axis="index")  # every cell as its text (a missing value as "nan")
+              .format(_tex_math, escape="latex").format_index(_tex_math, escape="latex", axis="columns"))
+    tex = styler.to_latex(column_format=spec, position="htbp", position_float="centering", hrules=True,
+                          label=f"tab:{label}", caption=rf"\textit{{{_tex_text(title)}}}")
     if note:
-        lines.append(rf"\par\smallskip\parbox{{\linewidth}}{{\footnotesize\textit{{Note.}} {_tex_escape(note)}}}")
-    lines.append(r"\end{table}")
-    return "\n".join(lines) + "\n"
+        end = "\\end{table}\n"  # the note goes below the tabular, inside the table float
+        note_tex = rf"\par\smallskip\parbox{{\linewidth}}{{\footnotesize\textit{{Note.}} {_tex_text(note)}}}"
+        tex = tex.removesuffix(end) + note_tex + "\n" + end
+    return tex
