@@ -24,12 +24,13 @@ include: "rules/common.smk"
 include: "rules/survey.smk"
 include: "rules/compare.smk"
 include: "rules/interviews.smk"
+# before integrate.smk: the findings report reads provenance.json (rules.provenance.output)
+include: "rules/provenance.smk"
 include: "rules/integrate.smk"
 include: "rules/reports.smk"
-include: "rules/provenance.smk"
 
 
 rule all:
+    default_target: True
     input:
         all_targets(),
-    default_target: True

@@ -2,6 +2,7 @@
 # that every file it names exists, before any job runs; check that the output folders are writable
 # before the first job starts; and the helpers that list each stage's outputs.
 from upskilling.config import check_config_paths, validate_config
+
 # dict params with sorted keys: a --configfile / --config merge order alone must not re-run a rule
 from upskilling.config import sorted_keys as _sorted_keys
 from snakemake.exceptions import WorkflowError
@@ -64,11 +65,49 @@ wildcard_constraints:
 
 
 def wave_spec(wave):
-    """The config block of one survey wave, with the file defaults filled in."""
+    """The config block of one survey wave, with the file defaults filled in (a wave without its own
+    codebook / analysis plan uses the top-level one: the one place in the rules that says so).
+    """
     spec = dict(config["waves"][wave])
     spec.setdefault("codebook", config["codebook"])
     spec.setdefault("analysis", config["analysis"])
     return spec
+
+
+# --- input and params functions, and paths from other rules' outputs ---
+# Named functions, not lambdas: Snakemake's messages and tracebacks name the function that failed.
+
+
+def wave_file(key):
+    """Input function of a per-wave rule: the file ``key`` (survey, codebook, analysis) of the wave's
+    config block, e.g. ``codebook=wave_file("codebook")``."""
+
+    def wave_file_input(wildcards):
+        return wave_spec(wildcards.wave)[key]
+
+    wave_file_input.__name__ = wave_file_input.__qualname__ = f"wave_{key}"
+    return wave_file_input
+
+
+def path_of(pattern, **wildcards):
+    """The one path of another rule's output (``rules.X.output.name``) for these wildcard values, a plain
+    str (as a params value it is then the same as the path typed out)."""
+    (path,) = expand(pattern, **wildcards)
+    return str(path)
+
+
+def figure_rule(name):
+    """The rule that draws the integration figure ``name`` (rules/integrate.smk)."""
+    return getattr(rules, f"integrate_figure_{name}")
+
+
+def figure_subcategory(name):
+    """The Snakemake report's subcategory of the integration figure ``name``."""
+    if name == "joint_display":
+        return "Integration"
+    if name in ("topic_keywords", "theme_prevalence_by_participant"):
+        return "Interviews"
+    return "Survey"
 
 
 def check_config_files():
@@ -76,7 +115,8 @@ def check_config_files():
     themes, interviews.transcripts / protocol / human_coding / redaction_list, integration.roster) exists,
     else stop before any job runs with one line naming the config key (not Snakemake's
     MissingInputException). Called by all_targets(), i.e. when the whole workflow is defined (a Snakefile
-    with only some stages, as in the tests, checks nothing more than validate_config)."""
+    with only some stages, as in the tests, checks nothing more than validate_config).
+    """
     try:
         check_config_paths(config, CONFIG_SOURCE)
     except InputError as exc:
@@ -113,7 +153,7 @@ def all_targets():
         + interviews_targets()
         + integration_targets()
         + report_targets()
-        + ["results/provenance.json"]
+        + list(rules.provenance.output)
     )
 
 
@@ -123,10 +163,67 @@ def all_targets():
 # --- survey (rules/survey.smk) ---
 
 
+def survey_targets():
+    """Final survey outputs of every wave in config['waves']: every output of the per-wave rules."""
+    per_wave = [
+        rules.survey_clean,
+        rules.survey_reliability,
+        rules.survey_descriptives,
+        rules.survey_hypotheses,
+        rules.survey_tables,
+    ]
+    return expand([f for rule in per_wave for f in rule.output], wave=WAVES)
+
+
 def _survey_settings(*sections):
     """Params function: only the sections of the wave's survey settings (SURVEY_SETTINGS) that a rule
     reads, so a change to another section (say `tables`) does not re-run it."""
-    return lambda wc: _sorted_keys({k: SURVEY_SETTINGS[wc.wave][k] for k in sections})
+
+    def survey_settings(wildcards):
+        return _sorted_keys({k: SURVEY_SETTINGS[wildcards.wave][k] for k in sections})
+
+    return survey_settings
+
+
+def _survey_keeps_text(wave):
+    """Whether the wave keeps open-ended answers (survey.scoring.keep_text): they are then redacted."""
+    return SURVEY_SETTINGS[wave]["scoring"]["keep_text"]
+
+
+def survey_redaction_list(wildcards):
+    """Input function: the interviews' redaction list, for a wave that keeps open-ended answers."""
+    return _iv_optional("redaction_list") if _survey_keeps_text(wildcards.wave) else []
+
+
+def survey_redaction(wildcards):
+    """Params function: the interviews' redaction settings, for a wave that keeps open-ended answers."""
+    if not _survey_keeps_text(wildcards.wave):
+        return {}
+    return _sorted_keys(config["interviews"]["redaction"])
+
+
+def survey_reader(wildcards):
+    """Params function: how to read the wave's export (format, sep, encoding, missing_values)."""
+    return _survey_reader(config, wildcards.wave)
+
+
+def survey_decimals(wildcards):
+    """Params function: the decimals of the wave's APA tables (survey.tables.decimals)."""
+    return SURVEY_SETTINGS[wildcards.wave]["tables"]["decimals"]
+
+
+# --- comparison (rules/compare.smk) ---
+
+
+def comparison_targets():
+    """Final outputs of the comparison: none with fewer than two waves (nothing to compare)."""
+    if len(COMPARISON_WAVES) < 2:
+        return []
+    return [
+        *rules.survey_compare.output,
+        *rules.survey_compare_codebooks.output,
+        *rules.survey_compare_figure.output,
+    ]
 
 
 # --- interviews (rules/interviews.smk) ---
@@ -135,7 +232,8 @@ def _survey_settings(*sections):
 def interviews_transcripts():
     """Transcript files in interviews.transcripts with one of interviews.formats, the suffix in any case
     (P05.TXT too), sorted: the same list the ingest step reads (upskilling.interviews.ingest.list_transcripts).
-    A missing folder gives no files; the ingest rule then stops with a message naming the key."""
+    A missing folder gives no files; the ingest rule then stops with a message naming the key.
+    """
     from upskilling.interviews.ingest import list_transcripts
 
     folder = INTERVIEWS["transcripts"]
@@ -153,23 +251,27 @@ def _iv_optional(key):
 
 def interviews_raw_inputs():
     """Raw interview inputs (for provenance checksums): transcripts, redaction list, human coding."""
-    return interviews_transcripts() + _iv_optional("redaction_list") + _iv_optional("human_coding")
+    return (
+        interviews_transcripts()
+        + _iv_optional("redaction_list")
+        + _iv_optional("human_coding")
+    )
 
 
 def interviews_targets():
     """Final outputs of the interview stage."""
     return [
-        f"{_IV_PROCESSED}/turns.csv",
-        f"{_IV_RESULTS}/segments.csv",
-        f"{_IV_RESULTS}/topics.csv",
-        f"{_IV_RESULTS}/theme_prevalence.csv",
-        f"{_IV_RESULTS}/quotes.csv",
-        f"{_IV_RESULTS}/validation.json",
-        f"{_IV_RESULTS}/validation.csv",
-        f"{_IV_RESULTS}/coding_seeds.csv",
-        f"{_IV_RESULTS}/topic_themes.csv",
-        f"{_IV_RESULTS}/candidate_themes.csv",
-        f"{_IV_RESULTS}/topic_model",
+        rules.interviews_ingest.output.turns,
+        rules.interviews_segments.output.segments,
+        rules.interviews_topics.output.topics,
+        rules.interviews_prevalence.output.prevalence,
+        rules.interviews_quotes.output.quotes,
+        rules.interviews_validate.output.validation,
+        rules.interviews_validate.output.table,
+        rules.interviews_code.output.seeds,
+        rules.interviews_segments.output.spread,
+        rules.interviews_segments.output.candidates,
+        rules.interviews_topics.output.model,
     ]
 
 
@@ -183,13 +285,18 @@ def _files(*names):
 def integration_targets():
     """Final outputs of the integration stage."""
     return (
-        ["results/claims.csv", "results/claims.md", "results/claims_participants.csv", "results/claims_quotes.csv",
-         "results/claims_people.csv"]
-        + [f"results/figures/{n}.{ext}" for n in INTEGRATION_FIGURES for ext in ("png", "pdf")]
-        + ["results/report.html"]
-        + [f"results/notebooks/{n}.ipynb" for n in NOTEBOOKS]
-        + [f"{_INTERVIEWS}/codebook.qdc", f"{_INTERVIEWS}/project.qdpx"]
+        list(rules.integrate_claims.output)
+        + [f for name in INTEGRATION_FIGURES for f in figure_rule(name).output]
+        + list(rules.integrate_report.output)
+        + expand(rules.integrate_notebook.output[0], notebook=NOTEBOOKS)
+        + list(rules.integrate_qdpx.output)
     )
+
+
+def notebook_data(wildcards):
+    """Input function: the files the reviewer notebook reads (_NOTEBOOK_INPUTS), sorted."""
+    keys = _NOTEBOOK_INPUTS[wildcards.notebook].values()
+    return sorted(_INTEGRATION_FILES[k] for k in keys)
 
 
 # --- per-wave reports (rules/reports.smk) ---
@@ -197,24 +304,44 @@ def integration_targets():
 
 def report_targets():
     """One findings report per survey wave."""
-    return [f"results/reports/{w}.html" for w in WAVES]
+    return expand(rules.report_wave.output[0], wave=WAVES)
 
 
 def wave_is_synthetic(wave):
-    """A wave with a planted-truth file or `data_origin: synthetic` gets the synthetic-data banner."""
+    """A wave with a planted-truth file or `data_origin: synthetic` gets the synthetic-data banner
+    (data_origin has its default, real, from the schema; truth is optional)."""
     spec = config["waves"][wave]
-    return bool(spec.get("truth")) or spec.get("data_origin") == "synthetic"
+    return bool(spec.get("truth")) or spec["data_origin"] == "synthetic"
+
+
+def wave_synthetic(wildcards):
+    """Params function: whether the wave's report carries the synthetic-data banner."""
+    return wave_is_synthetic(wildcards.wave)
 
 
 def _notebook_parameters(wildcards):
     from upskilling.survey.settings import reader_options
 
-    files = {p: _INTEGRATION_FILES[k] for p, k in _NOTEBOOK_INPUTS[wildcards.notebook].items()}
-    extra = {"wave": INTEGRATION_WAVE} if wildcards.notebook == "survey" else {}
-    if wildcards.notebook == "survey":  # how to read the raw export (the notebook re-derives a respondent)
+    files = {
+        p: _INTEGRATION_FILES[k]
+        for p, k in _NOTEBOOK_INPUTS[wildcards.notebook].items()
+    }
+    # the survey notebook re-draws the jittered paired figure: with the config's seed, as the figure rule
+    extra = (
+        {"wave": INTEGRATION_WAVE, "seed": config["seed"]}
+        if wildcards.notebook == "survey"
+        else {}
+    )
+    # how to read the raw export (the notebook re-derives a respondent)
+    if wildcards.notebook == "survey":
         reader = reader_options(config, INTEGRATION_WAVE)
-        extra.update({f"export_{k}": reader[k] for k in ("format", "sep", "encoding", "missing_values")})
-    settings = _narrow(config, _NOTEBOOK_SETTINGS[wildcards.notebook]).get("integration", {})
+        extra.update(
+            {
+                f"export_{k}": reader[k]
+                for k in ("format", "sep", "encoding", "missing_values")
+            }
+        )
+    settings = _narrow(config, _NOTEBOOK_SETTINGS[wildcards.notebook])["integration"]
     return {**extra, **files, "integration": settings}
 
 
@@ -222,7 +349,12 @@ def _notebook_parameters(wildcards):
 
 
 def provenance_inputs():
-    files = [config["codebook"], config["analysis"], config["themes"], "config/config.yaml"]
+    files = [
+        config["codebook"],
+        config["analysis"],
+        config["themes"],
+        "config/config.yaml",
+    ]
     for wave in WAVES:
         spec = wave_spec(wave)
         files += [spec["survey"], spec["codebook"], spec["analysis"]]

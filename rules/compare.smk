@@ -9,36 +9,27 @@
 # Params are only what each rule reads: the comparison settings, the methods / alpha / CI level of the
 # later waves' analysis plans (not the plans' files: another hypothesis does not re-run the
 # comparison) and the figure resolution.
-from upskilling.integrate.settings import narrow as _compare_narrow
 from upskilling.survey import compare as _survey_compare
 
 try:
     COMPARISON = _survey_compare.settings(config)
     COMPARISON_WAVES = _survey_compare.waves(config)
-    _COMPARISON_METHODS = {w: _survey_compare.plan_methods(wave_spec(w)["analysis"]) for w in COMPARISON_WAVES[1:]}
+    _COMPARISON_METHODS = {
+        w: _survey_compare.plan_methods(wave_spec(w)["analysis"])
+        for w in COMPARISON_WAVES[1:]
+    }
 except InputError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
 
 _COMPARISON = "results/survey/comparison"
-
-# Final outputs of the comparison (a function, like survey_targets; used by all_targets in rules/common.smk).
-comparison_targets = lambda: (
-    [
-        f"{_COMPARISON}/changes.csv",
-        f"{_COMPARISON}/codebook_diff.csv",
-        f"{_COMPARISON}/codebook_diff.md",
-        "results/figures/survey_comparison.png",
-        "results/figures/survey_comparison.pdf",
-    ]
-    if len(COMPARISON_WAVES) >= 2
-    else []
-)
+_COMPARISON_CODEBOOKS = [wave_spec(w)["codebook"] for w in COMPARISON_WAVES]
+# Final outputs: comparison_targets() in rules/common.smk (used by all_targets).
 
 
 rule survey_compare:
     input:
-        scored=[f"data/processed/survey/{w}/scored.csv" for w in COMPARISON_WAVES],
-        codebooks=[wave_spec(w)["codebook"] for w in COMPARISON_WAVES],
+        scored=expand(rules.survey_clean.output.scored, wave=COMPARISON_WAVES),
+        codebooks=_COMPARISON_CODEBOOKS,
     output:
         changes=report(
             f"{_COMPARISON}/changes.csv",
@@ -46,21 +37,23 @@ rule survey_compare:
             category="Survey",
             subcategory="Comparison",
         ),
-    params:
-        waves=COMPARISON_WAVES,
-        settings=_sorted_keys({k: COMPARISON[k] for k in ("link", "correction", "constructs")}),
-        methods=_sorted_keys(_COMPARISON_METHODS),
     log:
         "logs/survey/comparison/changes.log",
     conda:
         "../envs/survey.yaml"
+    params:
+        waves=COMPARISON_WAVES,
+        settings=_sorted_keys(
+            {k: COMPARISON[k] for k in ("link", "correction", "constructs")}
+        ),
+        methods=_sorted_keys(_COMPARISON_METHODS),
     script:
         "../scripts/survey_compare.py"
 
 
 rule survey_compare_codebooks:
     input:
-        codebooks=[wave_spec(w)["codebook"] for w in COMPARISON_WAVES],
+        codebooks=_COMPARISON_CODEBOOKS,
     output:
         csv=f"{_COMPARISON}/codebook_diff.csv",
         md=report(
@@ -69,19 +62,19 @@ rule survey_compare_codebooks:
             category="Survey",
             subcategory="Comparison",
         ),
-    params:
-        waves=COMPARISON_WAVES,
     log:
         "logs/survey/comparison/codebook_diff.log",
     conda:
         "../envs/survey.yaml"
+    params:
+        waves=COMPARISON_WAVES,
     script:
         "../scripts/survey_compare_codebooks.py"
 
 
 rule survey_compare_figure:
     input:
-        changes=f"{_COMPARISON}/changes.csv",
+        changes=rules.survey_compare.output.changes,
     output:
         png=report(
             "results/figures/survey_comparison.png",
@@ -90,11 +83,11 @@ rule survey_compare_figure:
             subcategory="Survey",
         ),
         pdf="results/figures/survey_comparison.pdf",
-    params:
-        dpi=_compare_narrow(config, ["integration.figures.dpi"])["integration"]["figures"]["dpi"],
     log:
         "logs/survey/comparison/figure.log",
     conda:
         "../envs/report.yaml"
+    params:
+        dpi=config["integration"]["figures"]["dpi"],
     script:
         "../scripts/survey_compare_figure.py"

@@ -23,72 +23,114 @@ try:
     INTEGRATION_WAVE = _integration_wave(config)
 except InputError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
-_SURVEY_DIR = f"results/survey/{INTEGRATION_WAVE}"
-_SCORED = f"data/processed/survey/{INTEGRATION_WAVE}/scored.csv"
-_CODEBOOK = wave_spec(INTEGRATION_WAVE)["codebook"]
+_WAVE = wave_spec(INTEGRATION_WAVE)  # the integration wave's config block
+_CODEBOOK = _WAVE["codebook"]
+_ANALYSIS = _WAVE["analysis"]
+# read once here (validate_config checked it against its schema)
+_ANALYSIS_PLAN = _read_yaml(_ANALYSIS)
 # The figures the integration wave's codebook allows (a wave without survival / growth gets no paired
 # figure); the report names each skipped figure and why.
-_ANALYSIS = wave_spec(INTEGRATION_WAVE)["analysis"]
-_ANALYSIS_PLAN = _read_yaml(_ANALYSIS)  # read once here (validate_config checked it against its schema)
-INTEGRATION_FIGURES, SKIPPED_FIGURES = _figure_plan(_read_yaml(_CODEBOOK), config, _CODEBOOK,
-                                                    analysis=_ANALYSIS_PLAN, analysis_source=_ANALYSIS)
+INTEGRATION_FIGURES, SKIPPED_FIGURES = _figure_plan(
+    _read_yaml(_CODEBOOK),
+    config,
+    _CODEBOOK,
+    analysis=_ANALYSIS_PLAN,
+    analysis_source=_ANALYSIS,
+)
 try:  # a claim's figures must be figure names (a typo would silently drop the figure)
     _claim_specs(_ANALYSIS_PLAN, _ANALYSIS, figures=list(_ALL_FIGURES))
 except InputError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
-_INTERVIEWS = "results/interviews"
 NOTEBOOKS = ["survey", "interviews", "integration"]
+# optional inputs: the roster linking interviewees to survey responses; a synthetic wave's planted
+# effects (the report's planted-vs-recovered table)
+_ROSTER = {"roster": INTEGRATION["roster"]} if INTEGRATION["roster"] else {}
+_TRUTH = {"truth": _WAVE["truth"]} if _WAVE.get("truth") else {}
 
-# Every file the integration reads, by name (figure rules and notebooks pick from it).
+# The survey outputs the integration reads (for the integration wave).
+_SURVEY_OUTPUTS = {
+    "flow": rules.survey_clean.output.flow,
+    "reliability": rules.survey_reliability.output.reliability,
+    "descriptives": rules.survey_descriptives.output.descriptives,
+    "hypotheses": rules.survey_hypotheses.output.hypotheses,
+    "scored": rules.survey_clean.output.scored,
+}
+# Every file the integration reads, by name (the rules and notebooks pick from it): the outputs of the
+# survey rules for the integration wave, of the interview rules and of provenance (included before this
+# file), the wave's own files, and (added below, after the rule that makes them) the joint display.
 _INTEGRATION_FILES = {
-    "flow": f"{_SURVEY_DIR}/flow.csv",
-    "reliability": f"{_SURVEY_DIR}/reliability.csv",
-    "descriptives": f"{_SURVEY_DIR}/descriptives.csv",
-    "hypotheses": f"{_SURVEY_DIR}/hypotheses.csv",
-    "scored": _SCORED,
+    **{k: path_of(v, wave=INTEGRATION_WAVE) for k, v in _SURVEY_OUTPUTS.items()},
     "codebook": _CODEBOOK,
-    "analysis": wave_spec(INTEGRATION_WAVE)["analysis"],
-    "export": wave_spec(INTEGRATION_WAVE)["survey"],
+    "analysis": _ANALYSIS,
+    "export": _WAVE["survey"],
     "themes": config["themes"],
-    "segments": f"{_INTERVIEWS}/segments.csv",
-    "topics": f"{_INTERVIEWS}/topics.csv",
-    "quotes": f"{_INTERVIEWS}/quotes.csv",
-    "theme_prevalence": f"{_INTERVIEWS}/theme_prevalence.csv",
-    "validation": f"{_INTERVIEWS}/validation.json",
-    "coding_seeds": f"{_INTERVIEWS}/coding_seeds.csv",
-    "turns": "data/processed/interviews/turns.csv",
-    "claims": "results/claims.csv",
-    "claims_participants": "results/claims_participants.csv",
-    "claims_quotes": "results/claims_quotes.csv",
-    "claims_people": "results/claims_people.csv",
-    "provenance": "results/provenance.json",
+    "segments": path_of(rules.interviews_segments.output.segments),
+    "topics": path_of(rules.interviews_topics.output.topics),
+    "quotes": path_of(rules.interviews_quotes.output.quotes),
+    "theme_prevalence": path_of(rules.interviews_prevalence.output.prevalence),
+    "validation": path_of(rules.interviews_validate.output.validation),
+    "coding_seeds": path_of(rules.interviews_code.output.seeds),
+    "turns": path_of(rules.interviews_ingest.output.turns),
+    "provenance": path_of(rules.provenance.output[0]),
 }
 
 
 rule integrate_claims:
     input:
-        **_files("hypotheses", "analysis", "themes", "theme_prevalence", "coding_seeds", "quotes", "scored",
-                 "codebook", "segments"),
-        **({"roster": INTEGRATION["roster"]} if INTEGRATION["roster"] else {}),
+        **_files(
+            "hypotheses",
+            "analysis",
+            "themes",
+            "theme_prevalence",
+            "coding_seeds",
+            "quotes",
+            "scored",
+            "codebook",
+            "segments",
+        ),
+        **_ROSTER,
     output:
-        csv=report("results/claims.csv", caption="../report/captions/integrate_claims.rst",
-                   category="Integration", subcategory="Joint display"),
+        csv=report(
+            "results/claims.csv",
+            caption="../report/captions/integrate_claims.rst",
+            category="Integration",
+            subcategory="Joint display",
+        ),
         md="results/claims.md",
-        participants=report("results/claims_participants.csv",
-                            caption="../report/captions/integrate_claims_participants.rst",
-                            category="Integration", subcategory="Joint display"),
-        quotes=report("results/claims_quotes.csv", caption="../report/captions/integrate_claims_quotes.rst",
-                      category="Integration", subcategory="Joint display"),
-        people=report("results/claims_people.csv", caption="../report/captions/integrate_claims_people.rst",
-                      category="Integration", subcategory="Joint display"),
-    params:
-        settings=_narrow(config, _integration_claims.READS),
+        participants=report(
+            "results/claims_participants.csv",
+            caption="../report/captions/integrate_claims_participants.rst",
+            category="Integration",
+            subcategory="Joint display",
+        ),
+        quotes=report(
+            "results/claims_quotes.csv",
+            caption="../report/captions/integrate_claims_quotes.rst",
+            category="Integration",
+            subcategory="Joint display",
+        ),
+        people=report(
+            "results/claims_people.csv",
+            caption="../report/captions/integrate_claims_people.rst",
+            category="Integration",
+            subcategory="Joint display",
+        ),
     log:
         "logs/integrate/claims.log",
     conda:
         "../envs/report.yaml"
+    params:
+        settings=_narrow(config, _integration_claims.READS),
     script:
         "../scripts/integrate_claims.py"
+
+
+_INTEGRATION_FILES.update(
+    claims=path_of(rules.integrate_claims.output.csv),
+    claims_participants=path_of(rules.integrate_claims.output.participants),
+    claims_quotes=path_of(rules.integrate_claims.output.quotes),
+    claims_people=path_of(rules.integrate_claims.output.people),
+)
 
 
 for _figure in INTEGRATION_FIGURES:
@@ -99,70 +141,116 @@ for _figure in INTEGRATION_FIGURES:
         input:
             **_files(*_ALL_FIGURES[_figure]),
         output:
-            png=report(f"results/figures/{_figure}.png",
-                       caption=f"../report/captions/integrate_{_figure}.rst",
-                       category="Figures",
-                       subcategory="Integration" if _figure == "joint_display" else
-                       ("Interviews" if _figure in ("topic_keywords", "theme_prevalence_by_participant")
-                        else "Survey")),
+            png=report(
+                f"results/figures/{_figure}.png",
+                caption=f"../report/captions/integrate_{_figure}.rst",
+                category="Figures",
+                subcategory=figure_subcategory(_figure),
+            ),
             pdf=f"results/figures/{_figure}.pdf",
-        params:
-            figure=_figure,
-            settings=_narrow(config, _figure_reads(_figure)),
         log:
             f"logs/integrate/figure_{_figure}.log",
         conda:
             "../envs/report.yaml"
+        params:
+            figure=_figure,
+            settings=_narrow(config, _figure_reads(_figure)),
         script:
             "../scripts/integrate_figure.py"
 
 
 rule integrate_report:
     input:
-        **_files("flow", "reliability", "descriptives", "hypotheses", "claims", "claims_participants",
-                 "theme_prevalence", "topics", "validation", "segments", "provenance", "themes", "codebook",
-                 "analysis", "scored", "claims_people", "claims_quotes"),
-        **({"roster": INTEGRATION["roster"]} if INTEGRATION["roster"] else {}),
-        # a synthetic wave's planted effects: the planted-vs-recovered table
-        **({"truth": wave_spec(INTEGRATION_WAVE)["truth"]} if wave_spec(INTEGRATION_WAVE).get("truth") else {}),
-        figures=expand("results/figures/{name}.png", name=INTEGRATION_FIGURES),
+        **_files(
+            "flow",
+            "reliability",
+            "descriptives",
+            "hypotheses",
+            "claims",
+            "claims_participants",
+            "theme_prevalence",
+            "topics",
+            "validation",
+            "segments",
+            "provenance",
+            "themes",
+            "codebook",
+            "analysis",
+            "scored",
+            "claims_people",
+            "claims_quotes",
+        ),
+        **_ROSTER,
+        **_TRUTH,
+        figures=[figure_rule(name).output.png for name in INTEGRATION_FIGURES],
     output:
-        report("results/report.html", caption="../report/captions/integrate_report.rst",
-               category="Integration", subcategory="Findings report"),
+        report(
+            "results/report.html",
+            caption="../report/captions/integrate_report.rst",
+            category="Integration",
+            subcategory="Findings report",
+        ),
+    log:
+        "logs/integrate/report.log",
+    conda:
+        "../envs/report.yaml"
     params:
         wave=INTEGRATION_WAVE,
         figure_names=INTEGRATION_FIGURES,
         skipped_figures=SKIPPED_FIGURES,
         synthetic=wave_is_synthetic(INTEGRATION_WAVE),
         settings=_narrow(config, _integration_report.READS),
-    log:
-        "logs/integrate/report.log",
-    conda:
-        "../envs/report.yaml"
     script:
         "../scripts/integrate_report.py"
 
 
 # What each reviewer notebook reads: parameter name in the notebook -> file key above.
 _NOTEBOOK_INPUTS = {
-    "survey": {"flow_csv": "flow", "reliability_csv": "reliability", "descriptives_csv": "descriptives",
-               "hypotheses_csv": "hypotheses", "scored_csv": "scored", "codebook_yaml": "codebook",
-               "analysis_yaml": "analysis", "export_csv": "export"},
-    "interviews": {"segments_csv": "segments", "topics_csv": "topics", "quotes_csv": "quotes",
-                   "prevalence_csv": "theme_prevalence", "validation_json": "validation",
-                   "coding_seeds_csv": "coding_seeds", "themes_yaml": "themes"},
-    "integration": {"claims_csv": "claims", "participants_csv": "claims_participants",
-                    "hypotheses_csv": "hypotheses", "reliability_csv": "reliability",
-                    "prevalence_csv": "theme_prevalence", "validation_json": "validation",
-                    "coding_seeds_csv": "coding_seeds", "themes_yaml": "themes"},
+    "survey": {
+        "flow_csv": "flow",
+        "reliability_csv": "reliability",
+        "descriptives_csv": "descriptives",
+        "hypotheses_csv": "hypotheses",
+        "scored_csv": "scored",
+        "codebook_yaml": "codebook",
+        "analysis_yaml": "analysis",
+        "export_csv": "export",
+    },
+    "interviews": {
+        "segments_csv": "segments",
+        "topics_csv": "topics",
+        "quotes_csv": "quotes",
+        "prevalence_csv": "theme_prevalence",
+        "validation_json": "validation",
+        "coding_seeds_csv": "coding_seeds",
+        "themes_yaml": "themes",
+    },
+    "integration": {
+        "claims_csv": "claims",
+        "participants_csv": "claims_participants",
+        "hypotheses_csv": "hypotheses",
+        "reliability_csv": "reliability",
+        "prevalence_csv": "theme_prevalence",
+        "validation_json": "validation",
+        "coding_seeds_csv": "coding_seeds",
+        "themes_yaml": "themes",
+    },
 }
 # The integration settings each notebook reads (its `settings[...]`; dotted paths into the config):
 # the notebook's `integration` parameter holds only these (tests/test_rule_params.py checks the sources).
 _NOTEBOOK_SETTINGS = {
-    "survey": ["integration.caveats.min_alpha", "integration.figures.paired_constructs"],
+    "survey": [
+        "integration.caveats.min_alpha",
+        "integration.figures.paired_constructs",
+    ],
     "interviews": ["integration.prevalence", "integration.caveats.min_theme_f1"],
-    "integration": ["integration.prevalence", "integration.contrasts", "integration.fit",
-                    "integration.figures.paired_constructs", "integration.caveats"],
+    "integration": [
+        "integration.prevalence",
+        "integration.contrasts",
+        "integration.fit",
+        "integration.figures.paired_constructs",
+        "integration.caveats",
+    ],
 }
 
 
@@ -170,19 +258,19 @@ rule integrate_notebook:
     input:
         # beside the Snakefile (a run in another working directory, --directory .test, finds it)
         source=_beside_snakefile("notebooks/{notebook}.py"),
-        data=lambda wc: sorted(_INTEGRATION_FILES[k] for k in _NOTEBOOK_INPUTS[wc.notebook].values()),
+        data=notebook_data,
     output:
         "results/notebooks/{notebook}.ipynb",
+    log:
+        "logs/integrate/notebook_{notebook}.log",
     wildcard_constraints:
         notebook="|".join(NOTEBOOKS),
+    conda:
+        "../envs/report.yaml"
     params:
         parameters=_notebook_parameters,
         kernel=INTEGRATION["notebooks"]["kernel"],
         timeout=INTEGRATION["notebooks"]["timeout"],
-    log:
-        "logs/integrate/notebook_{notebook}.log",
-    conda:
-        "../envs/report.yaml"
     script:
         "../scripts/integrate_notebook.py"
 
@@ -191,8 +279,8 @@ rule integrate_qdpx:
     input:
         **_files("segments", "turns", "themes", "analysis"),
     output:
-        qdc=f"{_INTERVIEWS}/codebook.qdc",
-        qdpx=f"{_INTERVIEWS}/project.qdpx",
+        qdc=f"{_IV_RESULTS}/codebook.qdc",
+        qdpx=f"{_IV_RESULTS}/project.qdpx",
     log:
         "logs/integrate/qdpx.log",
     conda:

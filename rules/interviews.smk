@@ -26,32 +26,32 @@ rule interviews_ingest:
         transcripts=f"{_IV_PROCESSED}/transcripts.csv",
         report=f"{_IV_PROCESSED}/ingest.json",
         name_candidates=f"{_IV_PROCESSED}/name_candidates.csv",
+    log:
+        f"{_IV_LOGS}/ingest.log",
+    conda:
+        "../envs/interviews.yaml"
     params:
         speakers=_sorted_keys(INTERVIEWS["speakers"]),
         participant_header=INTERVIEWS["participant_header"],
         redaction=_sorted_keys(INTERVIEWS["redaction"]),
         max_transcript_share=INTERVIEWS["max_transcript_share"],
-    log:
-        f"{_IV_LOGS}/ingest.log",
-    conda:
-        "../envs/interviews.yaml"
     script:
         "../scripts/interviews_ingest.py"
 
 
 rule interviews_segment:
     input:
-        turns=f"{_IV_PROCESSED}/turns.csv",
+        turns=rules.interviews_ingest.output.turns,
     output:
         segments=f"{_IV_PROCESSED}/segments.csv",
         dropped=f"{_IV_PROCESSED}/segments_dropped.csv",
         summary=f"{_IV_PROCESSED}/segmentation.json",
-    params:
-        **_sorted_keys(INTERVIEWS["segmentation"]),
     log:
         f"{_IV_LOGS}/segment.log",
     conda:
         "../envs/interviews.yaml"
+    params:
+        **_sorted_keys(INTERVIEWS["segmentation"]),
     script:
         "../scripts/interviews_segment.py"
 
@@ -62,50 +62,50 @@ scattergather:
 
 rule interviews_embed_shard:
     input:
-        segments=f"{_IV_PROCESSED}/segments.csv",
+        segments=rules.interviews_segment.output.segments,
     output:
         shard=temp(f"{_IV_PROCESSED}/embedding_shards/{{scatteritem}}.npz"),
+    log:
+        f"{_IV_LOGS}/embed_{{scatteritem}}.log",
     wildcard_constraints:
         scatteritem=r"\d+-of-\d+",
-    params:
-        batch_size=INTERVIEWS["embedding"]["batch_size"],
-        cache_dir=INTERVIEWS["embedding"]["cache_dir"],
-        cache_keep=INTERVIEWS["embedding"]["cache_keep"],
+    conda:
+        "../envs/interviews.yaml"
     threads: 2
     resources:
         mem_mb=_mem_mb(1500, per_input_mb=2),
         runtime=_runtime_min(2, per_input_mb=0.5 / INTERVIEWS["embedding"]["shards"]),
-    log:
-        f"{_IV_LOGS}/embed_{{scatteritem}}.log",
-    conda:
-        "../envs/interviews.yaml"
+    params:
+        batch_size=INTERVIEWS["embedding"]["batch_size"],
+        cache_dir=INTERVIEWS["embedding"]["cache_dir"],
+        cache_keep=INTERVIEWS["embedding"]["cache_keep"],
     script:
         "../scripts/interviews_embed_shard.py"
 
 
 rule interviews_embed:
     input:
-        segments=f"{_IV_PROCESSED}/segments.csv",
-        shards=gather.embed(f"{_IV_PROCESSED}/embedding_shards/{{scatteritem}}.npz"),
+        segments=rules.interviews_segment.output.segments,
+        shards=gather.embed(rules.interviews_embed_shard.output.shard),
     output:
         embeddings=f"{_IV_PROCESSED}/embeddings.npy",
         meta=f"{_IV_PROCESSED}/embeddings.json",
         context=f"{_IV_PROCESSED}/context_embeddings.npy",
-    resources:
-        mem_mb=_mem_mb(500, per_input_mb=4),
     log:
         f"{_IV_LOGS}/embed.log",
     conda:
         "../envs/interviews.yaml"
+    resources:
+        mem_mb=_mem_mb(500, per_input_mb=4),
     script:
         "../scripts/interviews_embed.py"
 
 
 rule interviews_topics:
     input:
-        segments=f"{_IV_PROCESSED}/segments.csv",
-        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
-        meta=f"{_IV_PROCESSED}/embeddings.json",
+        segments=rules.interviews_segment.output.segments,
+        embeddings=rules.interviews_embed.output.embeddings,
+        meta=rules.interviews_embed.output.meta,
         themes=config["themes"],
         protocol=_iv_optional("protocol"),
     output:
@@ -120,32 +120,32 @@ rule interviews_topics:
         # the seed re-fits (stability) run in the same process: JIT compilation is paid once
         stability=f"{_IV_PROCESSED}/stability.csv",
         stability_summary=f"{_IV_PROCESSED}/stability.json",
+    log:
+        f"{_IV_LOGS}/topics.log",
+    conda:
+        "../envs/interviews.yaml"
+    threads: 1  # UMAP is seeded (one thread): the coding job runs beside it
+    resources:
+        mem_mb=_mem_mb(1500, per_input_mb=150),
+        runtime=_runtime_min(5, per_input_mb=1),
     params:
         topics=_sorted_keys(INTERVIEWS["topics"]),
         theme_vectors=_sorted_keys(INTERVIEWS["theme_vectors"]),
         seed=_IV_TOPIC_SEED,
         stability=_sorted_keys(INTERVIEWS["stability"]),
         master_seed=config["seed"],
-    threads: 1  # UMAP is seeded (one thread): the coding job runs beside it
-    resources:
-        mem_mb=_mem_mb(1500, per_input_mb=150),
-        runtime=_runtime_min(5, per_input_mb=1),
-    log:
-        f"{_IV_LOGS}/topics.log",
-    conda:
-        "../envs/interviews.yaml"
     script:
         "../scripts/interviews_topics.py"
 
 
 rule interviews_code:
     input:
-        segments=f"{_IV_PROCESSED}/segments.csv",
-        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
-        meta=f"{_IV_PROCESSED}/embeddings.json",
-        context=f"{_IV_PROCESSED}/context_embeddings.npy",
+        segments=rules.interviews_segment.output.segments,
+        embeddings=rules.interviews_embed.output.embeddings,
+        meta=rules.interviews_embed.output.meta,
+        context=rules.interviews_embed.output.context,
         themes=config["themes"],
-        turns=f"{_IV_PROCESSED}/turns.csv",
+        turns=rules.interviews_ingest.output.turns,
         human_coding=_iv_optional("human_coding"),
         redaction_list=_iv_optional("redaction_list"),
     output:
@@ -156,27 +156,27 @@ rule interviews_code:
             category="Interviews",
         ),
         fit=f"{_IV_PROCESSED}/coding_fit.json",
-    params:
-        coding=_sorted_keys(INTERVIEWS["coding"]),
-        redaction=_sorted_keys(INTERVIEWS["redaction"]),
-        master_seed=config["seed"],
-    threads: 1
-    resources:
-        mem_mb=_mem_mb(1500, per_input_mb=50),
-        runtime=_runtime_min(5, per_input_mb=0.5),
     log:
         f"{_IV_LOGS}/code.log",
     conda:
         "../envs/interviews.yaml"
+    threads: 1
+    resources:
+        mem_mb=_mem_mb(1500, per_input_mb=50),
+        runtime=_runtime_min(5, per_input_mb=0.5),
+    params:
+        coding=_sorted_keys(INTERVIEWS["coding"]),
+        redaction=_sorted_keys(INTERVIEWS["redaction"]),
+        master_seed=config["seed"],
     script:
         "../scripts/interviews_code.py"
 
 
 rule interviews_segments:
     input:
-        assignments=f"{_IV_PROCESSED}/topic_assignments.csv",
-        coding=f"{_IV_PROCESSED}/coding.csv",
-        topics=f"{_IV_RESULTS}/topics.csv",
+        assignments=rules.interviews_topics.output.segments,
+        coding=rules.interviews_code.output.coding,
+        topics=rules.interviews_topics.output.topics,
     output:
         segments=report(
             f"{_IV_RESULTS}/segments.csv",
@@ -203,7 +203,7 @@ rule interviews_segments:
 
 rule interviews_prevalence:
     input:
-        segments=f"{_IV_RESULTS}/segments.csv",
+        segments=rules.interviews_segments.output.segments,
         themes=config["themes"],
     output:
         prevalence=report(
@@ -221,9 +221,9 @@ rule interviews_prevalence:
 
 rule interviews_quotes:
     input:
-        segments=f"{_IV_RESULTS}/segments.csv",
-        embeddings=f"{_IV_PROCESSED}/embeddings.npy",
-        meta=f"{_IV_PROCESSED}/embeddings.json",
+        segments=rules.interviews_segments.output.segments,
+        embeddings=rules.interviews_embed.output.embeddings,
+        meta=rules.interviews_embed.output.meta,
         themes=config["themes"],
     output:
         quotes=report(
@@ -232,28 +232,28 @@ rule interviews_quotes:
             category="Interviews",
         ),
         summary=f"{_IV_PROCESSED}/quotes_summary.json",
-    params:
-        center=INTERVIEWS["topics"]["center"],
-        quotes=_sorted_keys(INTERVIEWS["quotes"]),
-    resources:
-        mem_mb=_mem_mb(1000, per_input_mb=20),
     log:
         f"{_IV_LOGS}/quotes.log",
     conda:
         "../envs/interviews.yaml"
+    resources:
+        mem_mb=_mem_mb(1000, per_input_mb=20),
+    params:
+        center=INTERVIEWS["topics"]["center"],
+        quotes=_sorted_keys(INTERVIEWS["quotes"]),
     script:
         "../scripts/interviews_quotes.py"
 
 
 rule interviews_validate:
     input:
-        segments=f"{_IV_RESULTS}/segments.csv",
-        topics=f"{_IV_RESULTS}/topics.csv",
-        segmentation=f"{_IV_PROCESSED}/segmentation.json",
-        fit=f"{_IV_PROCESSED}/topics_fit.json",
-        stability_summary=f"{_IV_PROCESSED}/stability.json",
-        coding_fit=f"{_IV_PROCESSED}/coding_fit.json",
-        embeddings_meta=f"{_IV_PROCESSED}/embeddings.json",
+        segments=rules.interviews_segments.output.segments,
+        topics=rules.interviews_topics.output.topics,
+        segmentation=rules.interviews_segment.output.summary,
+        fit=rules.interviews_topics.output.info,
+        stability_summary=rules.interviews_topics.output.stability_summary,
+        coding_fit=rules.interviews_code.output.fit,
+        embeddings_meta=rules.interviews_embed.output.meta,
     output:
         validation=f"{_IV_RESULTS}/validation.json",
         table=report(
@@ -261,14 +261,14 @@ rule interviews_validate:
             caption="../report/captions/interviews_validation.rst",
             category="Interviews",
         ),
+    log:
+        f"{_IV_LOGS}/validate.log",
+    conda:
+        "../envs/interviews.yaml"
     params:
         ngram_range=INTERVIEWS["topics"]["ngram_range"],
         top_n=INTERVIEWS["topics"]["top_n_words"],
         n_boot=INTERVIEWS["coding"]["bootstrap"]["n_boot"],
         seed=_derive_seed(config["seed"], "interviews.validation.bootstrap"),
-    log:
-        f"{_IV_LOGS}/validate.log",
-    conda:
-        "../envs/interviews.yaml"
     script:
         "../scripts/interviews_validate.py"

@@ -5,23 +5,25 @@
 
 rule report_wave:
     input:
-        flow="results/survey/{wave}/flow.csv",
-        reliability="results/survey/{wave}/reliability.csv",
-        descriptives="results/survey/{wave}/descriptives.csv",
-        hypotheses="results/survey/{wave}/hypotheses.csv",
-        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
-        analysis=lambda wc: wave_spec(wc.wave)["analysis"],
+        flow=rules.survey_clean.output.flow,
+        reliability=rules.survey_reliability.output.reliability,
+        descriptives=rules.survey_descriptives.output.descriptives,
+        hypotheses=rules.survey_hypotheses.output.hypotheses,
+        codebook=wave_file("codebook"),
+        analysis=wave_file("analysis"),
     output:
-        report("results/reports/{wave}.html", caption="../report/captions/report_wave.rst",
-               category="Survey", subcategory="{wave}"),
-    wildcard_constraints:
-        wave="|".join(WAVES),
-    params:
-        integration_wave=INTEGRATION_WAVE,
-        synthetic=lambda wc: wave_is_synthetic(wc.wave),
+        report(
+            "results/reports/{wave}.html",
+            caption="../report/captions/report_wave.rst",
+            category="Survey",
+            subcategory="{wave}",
+        ),
     log:
         "logs/reports/{wave}.log",
     conda:
         "../envs/report.yaml"
+    params:
+        integration_wave=INTEGRATION_WAVE,
+        synthetic=wave_synthetic,
     script:
         "../scripts/report_wave.py"

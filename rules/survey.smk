@@ -11,35 +11,23 @@ from upskilling.survey.codebook import load_codebook as _load_codebook
 try:
     SURVEY_SETTINGS = {w: _survey_wave_settings(config, w) for w in WAVES}
     for _w in WAVES:  # settings that name codebook entries, against the wave's codebook
-        _survey_check(SURVEY_SETTINGS[_w], _load_codebook(wave_spec(_w)["codebook"]), _w)
+        _survey_check(
+            SURVEY_SETTINGS[_w], _load_codebook(wave_spec(_w)["codebook"]), _w
+        )
 except InputError as exc:
     raise WorkflowError(f"Invalid configuration: {exc}") from None
 
 SURVEY_TABLES = ["flow", "reliability", "descriptives", "hypotheses"]
-
-
-# Final survey outputs of every wave in config['waves'] (a function, used by rule all in the Snakefile).
-survey_targets = lambda: expand(
-    [
-        "data/processed/survey/{wave}/scored.csv",
-        "results/survey/{wave}/flow.csv",
-        "results/survey/{wave}/excluded.csv",
-        "results/survey/{wave}/reliability.csv",
-        "results/survey/{wave}/reliability_items.csv",
-        "results/survey/{wave}/descriptives.csv",
-        "results/survey/{wave}/frequencies.csv",
-        "results/survey/{wave}/hypotheses.csv",
-    ],
-    wave=WAVES,
-) + expand("results/survey/{wave}/{table}.{ext}", wave=WAVES, table=SURVEY_TABLES, ext=["md", "tex"])
+# The input, params and target functions of these rules (survey_targets(), used by rule all) are in
+# rules/common.smk.
 
 
 rule survey_clean:
     input:
-        export=lambda wc: wave_spec(wc.wave)["survey"],
-        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
+        export=wave_file("survey"),
+        codebook=wave_file("codebook"),
         # kept open-ended answers (survey.scoring.keep_text) are redacted with the interviews' list
-        redaction_list=lambda wc: _iv_optional("redaction_list") if SURVEY_SETTINGS[wc.wave]["scoring"]["keep_text"] else [],
+        redaction_list=survey_redaction_list,
     output:
         scored="data/processed/survey/{wave}/scored.csv",
         flow=report(
@@ -49,22 +37,22 @@ rule survey_clean:
             subcategory="{wave}",
         ),
         excluded="results/survey/{wave}/excluded.csv",
-    params:
-        reader=lambda wc: _survey_reader(config, wc.wave),
-        settings=_survey_settings("exclusions", "scoring"),
-        redaction=lambda wc: _sorted_keys(config["interviews"]["redaction"]) if SURVEY_SETTINGS[wc.wave]["scoring"]["keep_text"] else {},
     log:
         "logs/survey/{wave}/clean.log",
     conda:
         "../envs/survey.yaml"
+    params:
+        reader=survey_reader,
+        settings=_survey_settings("exclusions", "scoring"),
+        redaction=survey_redaction,
     script:
         "../scripts/survey_clean.py"
 
 
 rule survey_reliability:
     input:
-        scored="data/processed/survey/{wave}/scored.csv",
-        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
+        scored=rules.survey_clean.output.scored,
+        codebook=wave_file("codebook"),
     output:
         reliability=report(
             "results/survey/{wave}/reliability.csv",
@@ -73,20 +61,20 @@ rule survey_reliability:
             subcategory="{wave}",
         ),
         item_table="results/survey/{wave}/reliability_items.csv",
-    params:
-        settings=_survey_settings("reliability"),
     log:
         "logs/survey/{wave}/reliability.log",
     conda:
         "../envs/survey.yaml"
+    params:
+        settings=_survey_settings("reliability"),
     script:
         "../scripts/survey_reliability.py"
 
 
 rule survey_descriptives:
     input:
-        scored="data/processed/survey/{wave}/scored.csv",
-        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
+        scored=rules.survey_clean.output.scored,
+        codebook=wave_file("codebook"),
     output:
         descriptives=report(
             "results/survey/{wave}/descriptives.csv",
@@ -95,21 +83,21 @@ rule survey_descriptives:
             subcategory="{wave}",
         ),
         frequencies="results/survey/{wave}/frequencies.csv",
-    params:
-        settings=_survey_settings("descriptives"),
     log:
         "logs/survey/{wave}/descriptives.log",
     conda:
         "../envs/survey.yaml"
+    params:
+        settings=_survey_settings("descriptives"),
     script:
         "../scripts/survey_descriptives.py"
 
 
 rule survey_hypotheses:
     input:
-        scored="data/processed/survey/{wave}/scored.csv",
-        codebook=lambda wc: wave_spec(wc.wave)["codebook"],
-        analysis=lambda wc: wave_spec(wc.wave)["analysis"],
+        scored=rules.survey_clean.output.scored,
+        codebook=wave_file("codebook"),
+        analysis=wave_file("analysis"),
     output:
         hypotheses=report(
             "results/survey/{wave}/hypotheses.csv",
@@ -127,10 +115,10 @@ rule survey_hypotheses:
 
 rule survey_tables:
     input:
-        flow="results/survey/{wave}/flow.csv",
-        reliability="results/survey/{wave}/reliability.csv",
-        descriptives="results/survey/{wave}/descriptives.csv",
-        hypotheses="results/survey/{wave}/hypotheses.csv",
+        flow=rules.survey_clean.output.flow,
+        reliability=rules.survey_reliability.output.reliability,
+        descriptives=rules.survey_descriptives.output.descriptives,
+        hypotheses=rules.survey_hypotheses.output.hypotheses,
     output:
         markdown=[
             report(
@@ -142,12 +130,12 @@ rule survey_tables:
             for name in SURVEY_TABLES
         ],
         latex=[f"results/survey/{{wave}}/{name}.tex" for name in SURVEY_TABLES],
-    params:
-        names=SURVEY_TABLES,
-        decimals=lambda wc: SURVEY_SETTINGS[wc.wave]["tables"]["decimals"],
     log:
         "logs/survey/{wave}/tables.log",
     conda:
         "../envs/survey.yaml"
+    params:
+        names=SURVEY_TABLES,
+        decimals=survey_decimals,
     script:
         "../scripts/survey_tables.py"

@@ -1,4 +1,5 @@
-"""The workflow itself: lint-clean, fails fast on a config typo, README's diagram matches the rules."""
+"""The workflow itself: lint-clean, snakefmt-clean, fails fast on a config typo, README's diagram
+matches the rules."""
 import re
 import subprocess
 import sys
@@ -17,6 +18,29 @@ def test_lint_is_clean():
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     assert "Lints for rule" not in out and "Lints for snakefile" not in out, out[-4000:]
+
+
+# The workflow's own files, formatted by snakefmt (pinned in the `test` extra of pyproject.toml, with the
+# black it formats the Python parts with).
+WORKFLOW_FILES = ["Snakefile", *sorted(f"rules/{p.name}" for p in (ROOT / "rules").glob("*.smk"))]
+
+
+def _snakefmt(*args):
+    return subprocess.run([sys.executable, "-m", "snakefmt", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_workflow_files_are_snakefmt_clean():
+    assert len(WORKFLOW_FILES) > 1, WORKFLOW_FILES
+    proc = _snakefmt("--check", *WORKFLOW_FILES)
+    if proc.returncode == 0:
+        return
+    assert "No module named snakefmt" not in proc.stderr, 'snakefmt is not installed: pip install -e ".[test]"'
+    diff = _snakefmt("--compact-diff", *WORKFLOW_FILES).stdout  # --diff with only the changed lines
+    message = (proc.stdout + proc.stderr).strip()
+    raise AssertionError(
+        f"{message}\nRun `snakefmt {' '.join(WORKFLOW_FILES)}` to format them; the changes it would make "
+        f"(snakefmt --compact-diff):\n{diff[:8000]}"
+    )
 
 
 def test_every_rule_has_a_log_and_the_dag_builds():

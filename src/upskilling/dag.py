@@ -1,8 +1,23 @@
 """Render Snakemake's ``--rulegraph`` (Graphviz dot) as the Mermaid diagram kept in the README.
 
 ``python -m upskilling.dag`` prints the diagram for the current workflow; ``tests/test_workflow.py``
-checks that the README's copy is identical, so the picture cannot drift from the real DAG. Written by
-hand because it is a 30-line text transformation that no maintained package offers for Mermaid.
+checks that the README's copy is identical, so the picture cannot drift from the real DAG.
+
+Why not Snakemake's own ``snakemake --rulegraph mermaid-js`` (Snakemake 9; evaluated for issue 13):
+its output is valid Mermaid (GitHub would render it: a front-matter title, ``style`` lines), but it
+does not read well as the README's diagram:
+
+- no stage grouping: 34 rules in one flat graph, where this module draws one subgraph per stage
+  (survey, interviews, integration) by the rules' name prefix;
+- it keeps the ``all`` target, with an edge from every rule that makes a final output (31 of its 114
+  edges), so a third of the picture is lines converging on one box that says nothing;
+- ``flowchart TB`` with that fan-in lays out as a strip about six times wider than high, which GitHub
+  scales down to the width of the page until the rule names are unreadable;
+- its edge order changes from run to run (it follows Python's string hashing), so the README would
+  change on every regeneration and the test could only compare sets of lines;
+- every node gets a hard-coded fill colour (one hue per rule) that carries no meaning.
+
+This module's output is sorted (stable), without ``all``, grouped by stage, left to right.
 """
 from __future__ import annotations
 
