@@ -197,6 +197,10 @@ rule integrate_report:
     params:
         wave=INTEGRATION_WAVE,
         figure_names=INTEGRATION_FIGURES,
+        captions=_integration_report.figure_captions(
+            _os.path.join(workflow.basedir, _integration_report.CAPTION_FOLDER),
+            INTEGRATION_FIGURES,
+        ),
         skipped_figures=SKIPPED_FIGURES,
         synthetic=wave_is_synthetic(INTEGRATION_WAVE),
         settings=_narrow(config, _integration_report.READS),

@@ -132,3 +132,19 @@ def test_a_jittered_figure_takes_the_seed_from_the_settings_only(built):
             figures.make(name, {k: p[k] for k in figures.FIGURES[name]}, cfg)
     for draw in (motivation.survival_vs_growth, barriers.barrier_scales, invisible.invisible_competencies):
         assert inspect.signature(draw).parameters["seed"].default is inspect.Parameter.empty  # no default of its own
+
+
+def test_every_figure_has_one_caption_both_reports_show(tmp_path):
+    """The caption of a figure is its report/captions/integrate_<name>.rst: Snakemake's report shows the
+    file, results/report.html its text (report.figure_captions); a figure added without one fails here."""
+    from upskilling.integrate.figures import REGISTRY
+    from upskilling.integrate.report import CAPTION_FOLDER, figure_captions
+
+    root = Path(__file__).resolve().parents[1]
+    captions = figure_captions(root / CAPTION_FOLDER, list(REGISTRY))
+    assert set(captions) == set(REGISTRY)
+    for name, text in captions.items():
+        assert len(text.split()) >= 10 and "\n" not in text, (name, text)
+    assert "Odds ratios" in captions["ordinal_forest"] and "Invisible competencies" in captions["invisible_competencies"]
+    with pytest.raises(InputError, match=r"integrate_new_figure\.rst: caption of figure 'new_figure' not found"):
+        figure_captions(tmp_path, ["new_figure"])

@@ -221,7 +221,7 @@ def test_rendered_in_headless_chromium(built, tmp_path):
     for heading in ("1. Sample and exclusions", "2. Reliability and scale scores", "3. Claims", "4. Joint display",
                     "5. Interview analysis", "6. Caveats", "7. Provenance"):
         assert heading in text
-    assert "Figure 1. Participant flow." in text
+    assert "Figure 1. Participant flow (CONSORT-style) from flow.csv:" in text
     assert "The survey export had 112 rows" in text
     img = imread(shot)
     assert img.shape[1] == 1280 and img[..., :3].std() > 0.05

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputError
 from ..survey.codebook import load_codebook
 from ..survey.plan import claim_specs
 from . import caveats as caveat_rules
@@ -26,29 +28,22 @@ from .hypothesis_rows import agree_note, claim_tests, corrections_summary, plan_
 from . import validation as V
 from .settings import narrow
 
-#: Figure captions in the report (the Snakemake report's captions are in report/captions/*.rst).
-CAPTIONS = {
-    "participant_flow": "Participant flow. Each box gives the rows remaining after a cleaning step of the "
-                        "survey export; boxes on the right give the rows removed and why. The last box is "
-                        "the interview sample.",
-    "likert_constructs": "Responses to every Likert item, grouped by construct. Bars are centred on the "
-                         "neutral answer; reverse-coded items (R) are shown after reversal.",
-    "motivation_survival_vs_growth": "Survival against growth motivation per respondent: (a) each "
-                                     "respondent's two scale means against the line of equality (points "
-                                     "jittered for visibility); (b) the paired differences.",
-    "barrier_scales": "Barrier scale scores: respondents' scores (dots), means with 95% t-based confidence "
-                      "intervals (diamonds) and the scale midpoint tested against.",
-    "learning_resources_ai_use": "Learning resources and AI use: (a) the one primary resource with 95% "
-                                 "Wilson intervals, generative AI highlighted; (b) how often each resource "
-                                 "is used; (c) how often AI is used for work and for learning; (d) learning "
-                                 "activities done with AI.",
-    "topic_keywords": "Topics found in the interview segments, grouped by the theme each was mapped to, "
-                      "with their size and top keywords.",
-    "theme_prevalence_by_participant": "Theme prevalence by interviewee: colour is the share of the "
-                                       "participant's segments, the number is the count of segments.",
-    "joint_display": "The joint display: for each claim, the survey verdict of its primary test, the "
-                     "prevalence of its interview themes, and the fit of the two strands.",
-}
+CAPTION_FOLDER = "report/captions"  # beside the Snakefile: integrate_<figure>.rst, one per figure
+
+
+def figure_captions(folder: str | Path, names) -> dict[str, str]:
+    """Each figure's caption, read from ``<folder>/integrate_<name>.rst``: the one caption of a figure, shown
+    by Snakemake's report (the rule's ``report(caption=...)``) and by results/report.html (its ``literals`` as
+    plain text). A figure without
+    its file is a one-line error naming the file to write."""
+    out = {}
+    for name in names:
+        path = Path(folder) / f"integrate_{name}.rst"
+        if not path.is_file():
+            raise InputError(f"{path}: caption of figure {name!r} not found; write it (one paragraph of text)")
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        out[name] = re.sub(r"``([^`]+)``", r"\1", text)  # reStructuredText literals as plain text
+    return out
 
 #: The settings the report reads (dotted paths into the config, see
 #: :func:`upskilling.integrate.settings.narrow`); rule integrate_report gets only these as params. The
@@ -224,7 +219,7 @@ def coding_context(val: dict, segments: pd.DataFrame | None, theme_label: dict[s
 
 
 def build_context(paths: dict, figures: dict[str, str], config: dict,
-                  skipped: dict[str, str] | None = None) -> dict:
+                  skipped: dict[str, str] | None = None, captions: dict[str, str] | None = None) -> dict:
     """Everything the template shows. ``paths`` keys: flow, reliability, descriptives, hypotheses,
     analysis, claims, claims_participants, theme_prevalence, topics, validation, provenance, themes,
     codebook and optionally segments (to name the human-coded training turns); ``figures`` maps figure
@@ -232,6 +227,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
     ``config`` is the whole config or its part ``narrow(config, READS)`` (the rule's params)."""
     st = narrow(config, READS)["integration"]
     skipped = dict(skipped or {})
+    captions = dict(captions or {})  # figure name -> caption (figure_captions); the name where none is given
     specs = claim_specs(paths["analysis"])
     cb = load_codebook(paths["codebook"])
     labels = cb.construct_labels()
@@ -261,7 +257,7 @@ def build_context(paths: dict, figures: dict[str, str], config: dict,
         # show the figure at its drawn size (inches x 96 CSS px), never wider than the page
         css_width = round(width / st["figures"]["dpi"] * 96)
         return {"name": name, "number": order.index(name) + 1, "repeat": repeat, "src": src,
-                "width": css_width, "caption": CAPTIONS.get(name, name)}
+                "width": css_width, "caption": captions.get(name, name)}
 
     extra = report_sections.context(paths, config, claims, linked, segments, validation, provenance,
                                     hypotheses, descriptives, cb)
@@ -381,8 +377,8 @@ def render(context: dict) -> str:
 
 
 def write(paths: dict, figures: dict[str, str], out: str, config: dict,
-          skipped: dict[str, str] | None = None) -> None:
+          skipped: dict[str, str] | None = None, captions: dict[str, str] | None = None) -> None:
     """Build the context, render and write ``out`` (UTF-8)."""
-    html = render(build_context(paths, figures, config, skipped))
+    html = render(build_context(paths, figures, config, skipped, captions))
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(html, encoding="utf-8")

@@ -4,8 +4,8 @@
 a :class:`Figure` with the inputs its rule must provide, the settings it reads, what it needs of the
 wave (codebook entries, tests in the analysis plan) and ``draw``, a small adapter from the loaded inputs
 and the settings to the figure's function in its module. **Adding a figure means adding one entry to
-REGISTRY** (with its figure function, and its captions: ``report.CAPTIONS`` and
-report/captions/integrate_<name>.rst); everything else is derived from the entries:
+REGISTRY** (with its figure function, and its caption report/captions/integrate_<name>.rst, the one
+caption both reports show: ``report.figure_captions``); everything else is derived from the entries:
 
 * :data:`FIGURES` (name -> inputs) and :func:`reads` (name -> settings) give each figure its own
   Snakemake rule (rules/integrate.smk), whose params are only those settings;
