@@ -16,9 +16,8 @@ Why not papermill or Snakemake's ``notebook:`` directive (both would replace the
 and the execution): papermill writes the start and end time and the duration of the run and of every
 cell into the notebook's metadata, so no two runs would be the same bytes; Snakemake's ``notebook:``
 directive inserts a preamble cell holding the pickled ``snakemake`` object, with the run's absolute
-paths, into the executed notebook (the outputs would name the folder they were made in, which
-tests/test_determinism.py forbids), and it needs the notebook in the ``.ipynb`` form, not the
-reviewable ``.py``. The parts kept are the libraries' own: jupytext converts, nbclient executes.
+paths, into the executed notebook and the ``sys.path`` of the run (the outputs would name the folder
+they were made in, which tests/test_determinism.py forbids). The parts kept are the libraries' own: jupytext converts, nbclient executes.
 """
 from __future__ import annotations
 
