@@ -22,7 +22,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import fit as fitrules
 
@@ -141,6 +140,8 @@ def person_link(claim: str, spec: dict | None, linked: pd.DataFrame, model_prev:
         x, y = out.loc[ok, "score"], out.loc[ok, f"share_{which}"]
         keep = y.notna()
         if keep.sum() >= 3 and x[keep].nunique() > 1 and y[keep].nunique() > 1:
+            from scipy import stats  # here, not at import: the figure jobs import this module
+
             r = stats.spearmanr(x[keep], y[keep])
             res[f"rho_{which}"], res[f"p_{which}"] = float(r.statistic), float(r.pvalue)
     return out[PEOPLE_COLUMNS], res

@@ -4,7 +4,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .style import CATEGORICAL, OKABE_ITO, wrap
 
@@ -20,6 +19,8 @@ def mean_ci(values: pd.Series, level: float = 0.95) -> dict:
         return {"n": 0, "mean": np.nan, "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan, "median": np.nan}
     m = v.mean()
     sd = v.std(ddof=1) if n > 1 else 0.0
+    from scipy import stats  # here, not at import: every figure job imports this module (0.35 s)
+
     half = stats.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n) if n > 1 else 0.0
     return {"n": n, "mean": m, "sd": sd, "ci_low": m - half, "ci_high": m + half, "median": float(np.median(v))}
 

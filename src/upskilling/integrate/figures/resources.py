@@ -5,7 +5,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from ...survey.codebook import Codebook
 from .style import AI_COLOUR, MAX_WIDTH, OTHER_COLOUR, sequential, wrap
@@ -18,6 +17,8 @@ def primary_shares(values: pd.Series, order: list[str]) -> pd.DataFrame:
     """
     v = values.dropna().astype(str)
     n = len(v)
+    from statsmodels.stats.proportion import proportion_confint  # here: every figure job imports this module
+
     rows = []
     for lab in order:
         k = int((v == lab).sum())
