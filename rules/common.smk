@@ -2,6 +2,7 @@
 # that every file it names exists, before any job runs; check that the output folders are writable
 # before the first job starts; and the helpers that list each stage's outputs.
 from upskilling.config import check_config_paths, validate_config
+from upskilling.config import wave_spec as _wave_spec
 
 # dict params with sorted keys: a --configfile / --config merge order alone must not re-run a rule
 from upskilling.config import sorted_keys as _sorted_keys
@@ -66,12 +67,9 @@ wildcard_constraints:
 
 def wave_spec(wave):
     """The config block of one survey wave, with the file defaults filled in (a wave without its own
-    codebook / analysis plan uses the top-level one: the one place in the rules that says so).
+    codebook / analysis plan uses the top-level one: upskilling.config.wave_spec, the one place that says so).
     """
-    spec = dict(config["waves"][wave])
-    spec.setdefault("codebook", config["codebook"])
-    spec.setdefault("analysis", config["analysis"])
-    return spec
+    return _wave_spec(config, wave)
 
 
 # --- input and params functions, and paths from other rules' outputs ---

@@ -5,7 +5,7 @@ from upskilling.survey import stage
 log = logs.setup(snakemake, "survey")
 reader = snakemake.params.reader
 redact = None
-if snakemake.params.settings["scoring"].get("keep_text"):  # open answers: the interviews' redactor and list
+if snakemake.params.settings["scoring"]["keep_text"]:  # open answers: the interviews' redactor and list
     from upskilling.interviews.redact import make_redactor
 
     lst = snakemake.input.get("redaction_list") or []

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from upskilling.config import validate
 from upskilling.errors import InputError
 from upskilling.interviews.coding import (CODING_COLUMNS, FewShotCoder, code_segments, codebook_texts, features,
                                           prevalence_over_seeds, prototypes, resample_training, split_participants,
@@ -19,12 +20,22 @@ LABELS = ["a", "b", "other"]
 DIM = 8
 CODER = {"use": "auto", "few_shot": {"C": 30.0, "class_weight": "balanced"}}
 CODED = [f"P{i:02d}" for i in range(1, 9)]
+#: interviews.coding with the schema defaults (as the workflow passes it)
+CODING = validate({}, "config_interviews.schema.yaml", "test")["coding"]
+
+
+def split_settings(**kw) -> dict:
+    return {**CODING["split"], **kw}
+
+
+def training_settings(**kw) -> dict:
+    return {**CODING["training"], **kw}
 
 
 # ------------------------------------------------------------------ split_participants
 def test_split_declared_development_and_training():
-    split = split_participants(CODED, {"development": ["P03", "P01", "P02", "P05"]},
-                               {"participants": ["P05", "P01"]}, master_seed=42)
+    split = split_participants(CODED, split_settings(development=["P03", "P01", "P02", "P05"]),
+                               training_settings(participants=["P05", "P01"]), master_seed=42)
     assert split["development"] == ["P01", "P02", "P03", "P05"]
     assert split["test"] == ["P04", "P06", "P07", "P08"]
     assert split["training"] == ["P01", "P05"]
@@ -57,9 +68,11 @@ def test_split_drawn_by_share_is_seeded():
 
 def test_split_errors_name_the_config_key():
     with pytest.raises(InputError, match=r"interviews\.coding\.split\.development.*P99"):
-        split_participants(CODED, {"development": ["P01", "P99"]}, {"participants": ["P01"]}, 0)
+        split_participants(CODED, split_settings(development=["P01", "P99"]),
+                           training_settings(participants=["P01"]), 0)
     with pytest.raises(InputError, match=r"interviews\.coding\.training\.participants.*P04"):
-        split_participants(CODED, {"development": ["P01", "P02"]}, {"participants": ["P01", "P04"]}, 0)
+        split_participants(CODED, split_settings(development=["P01", "P02"]),
+                           training_settings(participants=["P01", "P04"]), 0)
 
 
 # ------------------------------------------------------------------ prototypes

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from upskilling.config import read_yaml, validate_config
+from upskilling.config import read_yaml, validate, validate_config
 from upskilling.errors import InputError
 from upskilling.survey import compare, compare_diff, stage
 from upskilling.survey.codebook import load_codebook
@@ -177,7 +177,10 @@ def test_three_waves_give_two_pairs(codebook):
 
 # ------------------------------------------------------------------------------------------- settings
 def _config(**comparison) -> dict:
-    cfg = {"waves": {"a": {"survey": "a.csv"}, "b": {"survey": "b.csv"}, "c": {"survey": "c.csv"}}}
+    """Three waves of the shipped codebook, validated (defaults filled); ``comparison`` set afterwards, so
+    that compare.settings is what checks it."""
+    cfg = validate({"waves": {"a": {"survey": "a.csv"}, "b": {"survey": "b.csv"}, "c": {"survey": "c.csv"}}},
+                   "config.schema.yaml", "test")
     if comparison:
         cfg["comparison"] = comparison
     return cfg
@@ -187,7 +190,8 @@ def test_waves_default_to_every_wave_in_listed_order():
     assert compare.waves(_config()) == ["a", "b", "c"]
     assert compare.waves(_config(waves=["c", "a"])) == ["c", "a"]
     assert compare.pairs(["a", "b", "c"]) == [("a", "b"), ("b", "c")]
-    assert compare.waves({"waves": {"a": {"survey": "a.csv"}}}) == []  # one wave: nothing to compare
+    one = validate({"waves": {"a": {"survey": "a.csv"}}}, "config.schema.yaml", "test")
+    assert compare.waves(one) == []  # one wave: nothing to compare
     assert compare.settings({}) == {"waves": [], "link": "panel_id", "correction": "holm", "constructs": []}
 
 
@@ -384,10 +388,12 @@ def test_changes_from_files_reads_scored_csv_as_the_rule_does(shipped, tmp_path)
 def test_by_default_a_wave_of_another_study_is_not_compared(tmp_path):
     """comparison.waves: [] compares the waves that share constructs with the first wave's codebook; a wave
     of another study (tests/fixtures/wave_labels: autonomy, exhaustion) is left out."""
-    cfg = {"codebook": str(ROOT / "config/codebook.yaml"),
-           "waves": {"wave1": {"survey": "a.csv"},
-                     "remote": {"survey": "b.csv", "codebook": str(ROOT / "tests/fixtures/wave_labels/codebook.yaml")},
-                     "wave2": {"survey": "c.csv", "codebook": str(ROOT / "config/waves/wave2/codebook.yaml")}}}
+    cfg = validate({"codebook": str(ROOT / "config/codebook.yaml"),
+                    "waves": {"wave1": {"survey": "a.csv"},
+                              "remote": {"survey": "b.csv",
+                                         "codebook": str(ROOT / "tests/fixtures/wave_labels/codebook.yaml")},
+                              "wave2": {"survey": "c.csv", "codebook": str(ROOT / "config/waves/wave2/codebook.yaml")}}},
+                   "config.schema.yaml", "test")
     assert compare.waves(cfg) == ["wave1", "wave2"]
     del cfg["waves"]["wave2"]
     assert compare.waves(cfg) == []  # nothing of the same study to compare with

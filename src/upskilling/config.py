@@ -164,11 +164,22 @@ def validate_config(config: dict, source: str = "config/config.yaml") -> dict:
     """
     validate(config, "config.schema.yaml", source)
     check_config_paths(config, source, only=_YAML_FILES)
-    for wave, spec in config["waves"].items():
-        load_validated(spec.get("codebook", config["codebook"]), "codebook.schema.yaml")
-        load_validated(spec.get("analysis", config["analysis"]), "analysis.schema.yaml")
+    for wave in config["waves"]:
+        spec = wave_spec(config, wave)
+        load_validated(spec["codebook"], "codebook.schema.yaml")
+        load_validated(spec["analysis"], "analysis.schema.yaml")
     load_validated(config["themes"], "themes.schema.yaml")
     return config
+
+
+def wave_spec(config: dict, wave: str) -> dict:
+    """The config block of ``wave`` (a copy) with its files filled in: a wave without its own ``codebook`` /
+    ``analysis`` uses the top-level one (the one place that says so; ``config`` validated)."""
+    spec = dict(config["waves"][wave])
+    for key in ("codebook", "analysis"):
+        if key not in spec:
+            spec[key] = config[key]
+    return spec
 
 
 # --- the files and folders a config names -------------------------------------------------------------

@@ -49,17 +49,18 @@ def git_commit(cwd: str | Path = ".") -> dict[str, object]:
 
 
 def _seeds(config: dict) -> dict[str, object]:
-    """The master seed and every sub-seed the stages derive from it (same derivation as the stages)."""
+    """The master seed and every sub-seed the stages derive from it (same derivation as the stages), of the
+    validated config (defaults filled)."""
     from .interviews.stability import stability_seeds
     from .interviews.topics import derive_seed
 
-    master = config.get("seed")
-    stability = config.get("interviews", {}).get("stability", {})
+    master = config["seed"]
+    stability = config["interviews"]["stability"]
     return {
         "master": master,
         "interviews.topics": derive_seed(master, "interviews.topics"),
-        "interviews.stability": stability_seeds(master, stability.get("n_seeds", 5), stability.get("seeds")),
-        **_coding_seeds(master, config.get("interviews", {}).get("coding", {})),
+        "interviews.stability": stability_seeds(master, stability["n_seeds"], stability["seeds"]),
+        **_coding_seeds(master, config["interviews"]["coding"]),
     }
 
 
@@ -73,9 +74,9 @@ def _coding_seeds(master, coding: dict) -> dict[str, object]:
     from .interviews.coding import config_seed, robustness_seeds
 
     return {
-        "interviews.coding.split": config_seed(coding.get("split", {}), "split", master),
-        "interviews.coding.training": config_seed(coding.get("training", {}), "training", master),
-        "interviews.coding.robustness": robustness_seeds(master, coding.get("robustness", {}).get("n_seeds", 5)),
+        "interviews.coding.split": config_seed(coding["split"], "split", master),
+        "interviews.coding.training": config_seed(coding["training"], "training", master),
+        "interviews.coding.robustness": robustness_seeds(master, coding["robustness"]["n_seeds"]),
         "interviews.coding.budget": derive_seed(master, "interviews.coding.budget"),
         "interviews.validation.bootstrap": derive_seed(master, "interviews.validation.bootstrap"),
     }

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 
-from ..survey.tests_registry import COMBINATORS, TESTS
+from ..survey.tests_registry import COMBINATORS, RANK_SUMS, STATISTIC_SYMBOLS, TESTS
+from ..survey.verdict import CORRECTIONS
 
 
 def _isnan(x) -> bool:
@@ -90,13 +91,8 @@ def test_label(row: dict) -> str:
     return str(row.get("test", ""))
 
 
-#: Symbols of the statistics named in hypotheses.csv's ``statistic_name`` (others are shown as named).
-STATISTIC_SYMBOLS = {"V": "V", "W": "W", "U": "U", "z": "z", "t": "t", "S": "S", "H": "H",
-                     "chi-squared": "\u03c7\u00b2", "X-squared": "\u03c7\u00b2", "successes": "k"}
 #: The statistic each test reports, for a hypotheses.csv written before it had ``statistic_name`` (registry).
 TEST_STATISTICS = {name: spec.statistic for name, spec in TESTS.items() if spec.statistic}
-#: Statistics that are rank sums or counts: shown whole (or to the half), never rounded to 2 decimals.
-_SUMS = {"V", "W", "U", "S", "successes"}
 
 
 def statistic_name(row: dict) -> str:
@@ -119,7 +115,7 @@ def statistic(row: dict) -> str:
         d = float(row["df"])
         df = f"({num(d, 0 if d.is_integer() else 2)})"
     x = float(row["statistic"])
-    if name in _SUMS and (2 * x).is_integer():
+    if name in RANK_SUMS and (2 * x).is_integer():
         value = num(x, 0 if x.is_integer() else 1)
     else:
         value = num(x, 2)
@@ -149,8 +145,6 @@ def p_named(p, row: dict, name: str = "p") -> str:
 
 
 #: Names of the p-value corrections of the analysis plan (R's p.adjust methods).
-CORRECTIONS = {"holm": "Holm", "hochberg": "Hochberg", "bonferroni": "Bonferroni", "BH": "Benjamini-Hochberg",
-               "BY": "Benjamini-Yekutieli"}
 
 
 def correction(method, family=None, n_tests: int | None = None) -> str:

@@ -10,13 +10,13 @@ import re
 import pandas as pd
 
 from ..survey.codebook import Codebook
+from ..survey.conditions import OP_SYMBOLS
+from ..survey.tests_registry import COMBINATORS
 from . import fmt
 from . import inputs as io
 from . import validation as V
 
 
-_OPS = {"eq": "=", "ne": "\u2260", "gt": ">", "ge": "\u2265", "lt": "<", "le": "\u2264", "in": "in",
-        "not_in": "not in"}
 _NUM = r"-?\d+(?:\.\d+)?"
 _CONDITION = re.compile(rf"\b([a-z][a-z0-9_]*) (eq|ne|gt|ge|lt|le|in|not_in) (\[{_NUM}(?:, {_NUM})*\]|{_NUM})(?![\w.])")
 _VERSUS = re.compile(rf"\b([a-z][a-z0-9_]*) vs ({_NUM})(?![\w.])")
@@ -79,7 +79,7 @@ def decode_variables(text, cb: Codebook) -> str:
             shown = "[" + ", ".join(_coded(cb, var, v.strip()) for v in val[1:-1].split(",")) + "]"
         else:
             shown = _coded(cb, var, val)
-        return f"{var} {_OPS[op]} {shown}"
+        return f"{var} {OP_SYMBOLS[op]} {shown}"
 
     text = _CONDITION.sub(cond, text)
     text = _GROUPS.sub(lambda m: f"{m[1]} by {m[2]} ({_coded(cb, m[2], m[3])} vs {_coded(cb, m[2], m[4])})", text)
@@ -130,7 +130,7 @@ def effect_unit(h: dict, cb: Codebook, plan: dict) -> tuple[str, str]:
     """(unit, where it comes from) of a test's effect size: 'per percentage point of platform_share' for
     an odds ratio, 'share of respondents with …' for a proportion, the range of a unit-free index."""
     key = _key(h.get("effect_size_name"))
-    if h.get("test") in ("all_of", "any_of"):
+    if h.get("test") in COMBINATORS:
         return "", ""  # its deciding part's (claim_tests)
     spec = plan["hypotheses"].get(h.get("hypothesis"), {})
     variables = str(h.get("variables") or "")
@@ -177,7 +177,7 @@ def test_row(h: dict, cb: Codebook, plan: dict, family_sizes: dict, headline: st
     label = h.get("label") or spec.get("label") or ""
     if not label and "." in str(h["hypothesis"]):  # a post-hoc pair of a plan without labels
         label = "post-hoc: " + str(h.get("variables") or "")
-    combo = h.get("test") in ("all_of", "any_of")
+    combo = h.get("test") in COMBINATORS
     fam = None if combo else _family_of(h, plan)
     unit, unit_source = effect_unit(h, cb, plan)
     n = None if V.missing(h.get("n")) else int(float(h["n"]))
@@ -217,7 +217,7 @@ def test_sentence(t: dict) -> str:
     (no correction).' A combination says which part decides its p."""
     head = f"{t['hypothesis']}" + (f" \u2013 {t['label']}" if t["label"] else "")
     est = t["estimate"] + (f" ({t['unit']})" if t["unit"] else "")
-    if t["test"] in ("all_of", "any_of"):
+    if t["test"] in COMBINATORS:
         which = "largest" if t["test"] == "all_of" else "smallest"
         dec = f", that of {t['deciding']}" if t["deciding"] else ""
         return (f"{head}: {t['test_name']} over {t['variables']} ({t['sidedness']}); its p is the {which} adjusted p "
@@ -239,7 +239,7 @@ def claim_tests(hypotheses: pd.DataFrame, claim: str, cb: Codebook, plan: dict, 
     by_id = {r["hypothesis"]: r for r in rows}
     p_adj = dict(zip(hypotheses["hypothesis"], pd.to_numeric(hypotheses["p_adjusted"], errors="coerce")))
     for r in rows:  # a combination's effect size is its deciding part's, in that part's unit
-        if r["test"] in ("all_of", "any_of") and not r["deciding"]:
+        if r["test"] in COMBINATORS and not r["deciding"]:
             # a hypotheses.csv without statistic_name "deciding: ...": the part whose p it takes
             parts = [x for x in re.split(r" [&|] ", str(r["variables"])) if x in by_id and p_adj.get(x) == p_adj.get(x)]
             if parts:
@@ -261,7 +261,7 @@ def corrections_summary(hypotheses: pd.DataFrame, plan: dict) -> str:
     for h, f, c, t in zip(hypotheses["hypothesis"], fam_col, hypotheses["correction"], hypotheses["test"]):
         fam = _family_of({"hypothesis": h, "family": f}, plan)
         method = c.strip() if isinstance(c, str) else ""
-        if t in ("all_of", "any_of") or method in ("", "none"):
+        if t in COMBINATORS or method in ("", "none"):
             continue
         used.setdefault((fmt.CORRECTIONS.get(method, method), fam or "a family not recorded"), []).append(str(h))
     if not used:

@@ -15,6 +15,7 @@ from collections import Counter
 import pandas as pd
 
 from ..errors import InputError
+from ..survey.tests_registry import COMBINATORS
 from . import evidence as ev
 from . import fit as fitrules
 from . import fmt
@@ -61,7 +62,7 @@ def primary_rows(hypotheses: pd.DataFrame, claims: list[str], source: str = "hyp
 def component_summary(hypotheses: pd.DataFrame, primary: pd.Series) -> str:
     """For a combined primary row (``all_of`` / ``any_of``, variables 'H2a & H2b'), one line per part:
     'H2a binomial: proportion = 0.12 [0.08, 0.17], p adj. < .001, supported'. Empty otherwise."""
-    if primary["test"] not in ("all_of", "any_of"):
+    if primary["test"] not in COMBINATORS:
         return ""
     ids = [v.strip() for v in str(primary["variables"]).replace("|", "&").split("&") if v.strip()]
     by_id = hypotheses.set_index("hypothesis")

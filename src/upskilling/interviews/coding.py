@@ -165,10 +165,10 @@ def split_participants(coded: list[str], split_cfg: dict, training_cfg: dict, ma
     """
     coded = sorted(set(coded))
     split_seed, train_seed = config_seed(split_cfg, "split", master_seed), config_seed(training_cfg, "training", master_seed)
-    n_dev = int(np.floor(float(split_cfg.get("share", 0.5)) * len(coded) + 0.5))  # half up, not to even
+    n_dev = int(np.floor(float(split_cfg["share"]) * len(coded) + 0.5))  # half up, not to even
     dev = _declared_or_drawn(split_cfg.get("development"), coded, max(1, min(n_dev, len(coded) - 1)), split_seed,
                              "split.development", "have no human coding; list coded participants only")
-    n_train = int(np.floor(float(training_cfg.get("share", 0.25)) * len(coded) + 1e-9))
+    n_train = int(np.floor(float(training_cfg["share"]) * len(coded) + 1e-9))
     train = _declared_or_drawn(training_cfg.get("participants"), dev, max(0, min(n_train, len(dev))), train_seed,
                                "training.participants", "are not in the development half; training "
                                "participants must come from it")
@@ -223,7 +223,7 @@ def code_segments(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_score, hum
     out["human_theme"] = hum
     pid = segments["participant_id"].to_numpy()
     train_mask = np.isin(pid, training) & (hum != "")
-    use = coder_cfg.get("use", "auto")
+    use = coder_cfg["use"]
     few = human is not None and train_mask.any() and use != "zero_shot"
     if use == "few_shot" and not few:
         raise InputError("config/config.yaml: key 'interviews.coding.use' is few_shot, but there is no human "
@@ -271,7 +271,7 @@ def prevalence_over_seeds(segments: pd.DataFrame, x: np.ndarray, zs_theme, zs_sc
     from .themes import prevalence
 
     runs, tables = [], []
-    few = human is not None and split is not None and split["training"] and coder_cfg.get("use") != "zero_shot"
+    few = human is not None and split is not None and split["training"] and coder_cfg["use"] != "zero_shot"
     for seed in (seeds if few and seeds else [0]):
         weights = resample_training(split["training"], seed) if few else None
         table = code_segments(segments, x, zs_theme, zs_score, human, split, coder_cfg, weights=weights)

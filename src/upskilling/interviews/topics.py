@@ -243,8 +243,8 @@ def _build(params: dict, cfg: dict, seed: int, embedding_model, zeroshot_list, s
     hdbscan_model = HDBSCAN(min_cluster_size=params["min_cluster_size"], min_samples=params["min_samples"],
                             metric="euclidean", cluster_selection_method=cfg["cluster_selection"],
                             prediction_data=True)
-    vectorizer = keyword_vectorizer(cfg["ngram_range"], params["min_df"], cfg.get("extra_stop_words", ()))
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=cfg.get("reduce_frequent_words", True))
+    vectorizer = keyword_vectorizer(cfg["ngram_range"], params["min_df"], cfg["extra_stop_words"])
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=cfg["reduce_frequent_words"])
     keybert = KeyBERTInspired(top_n_words=cfg["top_n_words"], random_state=seed)
     model = BERTopic(
         embedding_model=embedding_model,
@@ -349,7 +349,7 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
         order = idx[np.argsort(-(embeddings[idx] @ embeddings[idx].mean(axis=0)), kind="stable")]
         representative[int(t)] = "; ".join(names[order[:N_REPRESENTATIVE]])
     dominant = dominant_questions(topics, question_ids) if question_ids is not None else None
-    stop = frozenset(stop_words(cfg.get("extra_stop_words", ())))
+    stop = frozenset(stop_words(cfg["extra_stop_words"]))
     table = _topic_table(model, topics, mapping, zeroshot_ids, representations, representative, dominant, stop)
     info = {
         "seed": int(seed),

@@ -88,11 +88,10 @@ def waves(config: dict) -> list[str]:
 
 def _same_study(config: dict, listed: list[str]) -> list[str]:
     """The waves of ``listed`` whose codebook has a construct in common with the first one's."""
-    from ..config import read_yaml
+    from ..config import read_yaml, wave_spec
 
     def constructs(w):
-        path = config["waves"][w].get("codebook") or config.get("codebook") or "config/codebook.yaml"
-        return set((read_yaml(path) or {}).get("constructs") or {})
+        return set((read_yaml(wave_spec(config, w)["codebook"]) or {}).get("constructs") or {})
 
     if not listed:
         return []

@@ -16,6 +16,9 @@ OPS = {"eq": np.equal, "ne": np.not_equal, "gt": np.greater, "ge": np.greater_eq
        "le": np.less_equal}
 #: Operators comparing with a list of values.
 LIST_OPS = frozenset({"in", "not_in"})
+#: How the reports and figures write each operator ('primary_resource = 6', 'mean \u2265 3').
+OP_SYMBOLS = {"eq": "=", "ne": "\u2260", "gt": ">", "ge": "\u2265", "lt": "<", "le": "\u2264", "in": "in",
+              "not_in": "not in"}
 
 
 def meets(x, op: str, value) -> np.ndarray:

@@ -280,7 +280,7 @@ def apply_exclusions(df: pd.DataFrame, cb: Codebook, settings: dict) -> tuple[pd
     excluded = []
     cur = df
     for rule, func in steps(settings, cb):
-        if not settings.get(rule, {}).get("enabled", True):
+        if rule in settings and not settings[rule]["enabled"]:  # a step without a switch is on
             flow.append(_empty(rule, f"rule disabled (survey.exclusions.{rule}.enabled)", len(cur)))
             continue
         if len(cur) == 0:

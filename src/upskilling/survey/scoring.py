@@ -91,7 +91,7 @@ def score(df: pd.DataFrame, cb: Codebook, settings: dict, redact=None) -> pd.Dat
             cols.append(it["id"])
         elif it["type"] == "multi":
             cols.extend(f"{it['id']}_{code_name(c)}" for c in cb.scale_of(it["id"])["codes"])
-        elif it["type"] == "text" and settings.get("keep_text", False):
+        elif it["type"] == "text" and settings["keep_text"]:
             cols.append(it["id"])
     out = rev[cols].copy()
     kept_text = [it["id"] for it in cb.items if it["type"] == "text" and it["id"] in out.columns]

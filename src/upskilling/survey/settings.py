@@ -1,7 +1,7 @@
 """Per-wave survey settings: the top-level ``survey`` section with the wave's own ``settings`` merged over
-it, and the wave's reader options (``format``, ``sep``, ``encoding``, ``missing_values``; defaults
-:data:`READER_DEFAULTS`: format ``qualtrics``, ``sep`` None = detected from the file by
-:mod:`upskilling.survey.sniff`, encoding ``utf-8-sig``, no missing-value codes). The reader options are
+it, and the wave's reader options (``format``, ``sep``, ``encoding``, ``missing_values``; their defaults
+are the schema's, ``config.schema.yaml``, filled in by :func:`upskilling.config.validate_config`; ``sep``
+has none: not set = detected from the file by :mod:`upskilling.survey.sniff`). The reader options are
 passed to :func:`upskilling.survey.io.read_export`.
 
 A wave of a different survey often needs a few settings of its own (e.g. other ``descriptives.extra_items``
@@ -15,9 +15,6 @@ from __future__ import annotations
 import copy
 
 from ..config import validate
-
-# sep None: detected from the file (upskilling.survey.sniff)
-READER_DEFAULTS = {"format": "qualtrics", "sep": None, "missing_values": [], "encoding": "utf-8-sig"}
 
 
 def deep_merge(base: dict, over: dict) -> dict:
@@ -66,7 +63,8 @@ def check_against_codebook(settings: dict, codebook, wave: str) -> None:
 
 
 def reader_options(config: dict, wave: str) -> dict:
-    """``{format, sep, encoding, missing_values}`` of ``wave`` with the schema defaults filled in (``sep`` None:
-    not set, detected from the file)."""
+    """``{format, sep, missing_values, encoding}`` of ``wave`` of a validated config (schema defaults filled in;
+    ``sep`` None: not set, detected from the file)."""
     spec = config["waves"][wave]
-    return {k: copy.deepcopy(spec.get(k, v)) for k, v in READER_DEFAULTS.items()}
+    return {"format": spec["format"], "sep": spec.get("sep"), "missing_values": copy.deepcopy(spec["missing_values"]),
+            "encoding": spec["encoding"]}

@@ -14,11 +14,10 @@ import re
 
 import pandas as pd
 
-from ..integrate.fmt import CORRECTIONS  # one table of correction names
+from .verdict import CORRECTIONS  # one table of correction names
+from .tests_registry import COMBINATORS, RANK_SUMS, STATISTIC_SYMBOLS
 
 BOUNDED = {"r_rank_biserial", "rho", "pearson_r", "kendall_w", "epsilon_squared", "cramers_v", "proportion"}
-STAT_SYMBOL = {"V": "V", "W": "W", "chi-squared": "χ²", "X-squared": "χ²", "S": "S", "successes": "k", "z": "z",
-               "t": "t"}
 EFFECT_SYMBOL = {"r_rank_biserial": "r_rb", "rho": "ρ", "pearson_r": "r", "kendall_w": "W", "epsilon_squared": "ε²",
                  "cramers_v": "V", "cohens_w": "w", "proportion": "π̂", "odds_ratio": "OR"}
 LATEX_SYMBOL = {"χ²": r"$\chi^2$", "ρ": r"$\rho$", "ε²": r"$\varepsilon^2$", "π̂": r"$\hat{\pi}$",
@@ -68,15 +67,15 @@ def hypotheses_display(h: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     """Display table of hypotheses.csv: Claim, Hypothesis, Test, Statistic, p, p (adj.), Effect size [95% CI], n, Verdict."""
     rows = []
     for r in h.itertuples(index=False):
-        sym = STAT_SYMBOL.get(r.statistic_name, r.statistic_name)
+        sym = STATISTIC_SYMBOLS.get(r.statistic_name, r.statistic_name)
         if math.isfinite(r.statistic):
             df = f"({r.df:g})" if math.isfinite(r.df) else ""
-            if r.statistic_name in ("successes", "V", "W", "S"):  # rank sums: whole or half numbers
+            if r.statistic_name in RANK_SUMS:  # rank sums and counts: whole or half numbers
                 places = 0 if float(r.statistic).is_integer() else (1 if float(2 * r.statistic).is_integer() else decimals)
             else:
                 places = decimals
             stat = f"{sym}{df} = {fmt_num(r.statistic, places)}"
-        elif r.test in ("all_of", "any_of"):
+        elif r.test in COMBINATORS:
             stat = "(combined)"
         else:
             stat = "—"  # not computable: the note says why
@@ -114,7 +113,7 @@ def hypotheses_note(h: pd.DataFrame) -> str:
     """The note of the hypotheses table, read from the table itself: which p values are one-sided, which
     are adjusted with which correction over which family (hypotheses.csv's ``correction`` and
     ``family``) and which are not corrected, and what the statistics and effect sizes are."""
-    combo = h["test"].isin(["all_of", "any_of"])
+    combo = h["test"].isin(COMBINATORS)
     one = h.loc[~combo & h["alternative"].isin(["greater", "less"]), "hypothesis"].astype(str).tolist()
     parts = ["p values exact to three decimals"]
     if one:
@@ -134,7 +133,7 @@ def hypotheses_note(h: pd.DataFrame) -> str:
     if combo.any():
         parts.append("a combined test (all of / any of) takes the largest / smallest p (adj.) of its parts")
     parts.append("* = primary test deciding the claim's verdict")
-    names = [STAT_SYMBOL.get(n, n) for n in h.get("statistic_name", pd.Series(dtype=str)).dropna().astype(str)
+    names = [STATISTIC_SYMBOLS.get(n, n) for n in h.get("statistic_name", pd.Series(dtype=str)).dropna().astype(str)
              if not n.startswith("deciding")]
     used = [f"{sym} = {STAT_NAMES[sym]}" for sym in dict.fromkeys(names) if sym in STAT_NAMES]
     if used:

@@ -208,3 +208,9 @@ TESTS: dict[str, TestSpec] = {
 }
 #: The kinds that combine other hypotheses' verdicts (no data, no statistic).
 COMBINATORS = frozenset(name for name, spec in TESTS.items() if spec.combines)
+#: Symbols of the statistics named in hypotheses.csv's ``statistic_name`` (others are shown as named): the
+#: APA tables (:mod:`.tables`) and the reports (:mod:`upskilling.integrate.fmt`).
+STATISTIC_SYMBOLS = {"V": "V", "W": "W", "U": "U", "z": "z", "t": "t", "S": "S", "H": "H",
+                     "chi-squared": "\u03c7\u00b2", "X-squared": "\u03c7\u00b2", "successes": "k"}
+#: Statistics that are rank sums or counts: shown whole (or to the half), never rounded to 2 decimals.
+RANK_SUMS = frozenset({"V", "W", "U", "S", "successes"})

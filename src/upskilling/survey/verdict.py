@@ -35,12 +35,14 @@ import itertools
 import math
 
 import numpy as np
-from statsmodels.stats.multitest import multipletests
 
 SUPPORTED, NOT_SUPPORTED, CONTRADICTED = "supported", "not supported", "contradicted"
 NOT_COMPUTABLE = "not computable"
 #: Every verdict a hypotheses.csv row can have.
 VERDICTS = (SUPPORTED, NOT_SUPPORTED, CONTRADICTED, NOT_COMPUTABLE)
+#: Display names of the correction methods (tables, report, figures).
+CORRECTIONS = {"holm": "Holm", "hochberg": "Hochberg", "bonferroni": "Bonferroni", "BH": "Benjamini-Hochberg",
+               "BY": "Benjamini-Yekutieli"}
 _SM = {"holm": "holm", "hochberg": "simes-hochberg", "bonferroni": "bonferroni", "BH": "fdr_bh", "BY": "fdr_by"}
 
 
@@ -57,6 +59,8 @@ def adjust(p: list[float], method: str) -> list[float]:
     out = p.copy()
     ok = np.isfinite(p)
     if method != "none" and ok.sum() > 0:
+        from statsmodels.stats.multitest import multipletests  # here: the display tables above load light
+
         out[ok] = multipletests(p[ok], method=_SM[method])[1]
     return [float(x) for x in out]
 

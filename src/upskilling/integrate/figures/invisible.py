@@ -13,12 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ...survey.codebook import Codebook
-from ...survey.conditions import meets
+from ...survey.conditions import OP_SYMBOLS, meets
 from .. import fmt
 from .style import DIVERGING5, OKABE_ITO, wrap
 
-#: Symbols of the plan's comparison operators (``success.op``).
-OP_SYMBOLS = {"gt": ">", "ge": "\u2265", "lt": "<", "le": "\u2264", "eq": "=", "ne": "\u2260"}
 #: Tests of the association of the scale with the frequency item that panel (b) reports.
 ASSOCIATION_TESTS = ("spearman", "pearson")
 
