@@ -12,13 +12,14 @@ from importlib import resources
 from pathlib import Path
 
 from .. import logs
-from ..config import load_validated
+from ..config import load_schema, load_validated
 from ..errors import InputError
 from ..textio import read_yaml, write_json
 from . import interviews, survey, truth, truth_wave2, wave2
 from .population import PARAMS
 
-DEFAULT_SEED = 20260429
+#: the master seed's default, from the config schema (``seed``): the data and the pipeline share one default
+DEFAULT_SEED = load_schema("config.schema.yaml")["properties"]["seed"]["default"]
 WAVE = "wave1"
 
 
