@@ -356,13 +356,15 @@ def test_planted_rise_and_fall_are_detected_by_the_panel(shipped):
 
 
 def test_figure_is_drawn_from_changes_csv(shipped, tmp_path):
+    from upskilling.integrate.figures import comparison
+
     _, changes = shipped
     changes.to_csv(tmp_path / "changes.csv", index=False)
-    compare.figure(tmp_path / "changes.csv", tmp_path / "f.png", tmp_path / "f.pdf", dpi=60)
+    comparison.write(tmp_path / "changes.csv", tmp_path / "f.png", tmp_path / "f.pdf", dpi=60)
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG" and (tmp_path / "f.pdf").stat().st_size > 0
-    compare.figure(tmp_path / "changes.csv", tmp_path / "g.png", tmp_path / "g.pdf", dpi=60)
+    comparison.write(tmp_path / "changes.csv", tmp_path / "g.png", tmp_path / "g.pdf", dpi=60)
     assert (tmp_path / "f.png").read_bytes() == (tmp_path / "g.png").read_bytes()  # deterministic
-    from upskilling.integrate.figures import comparison, style
+    from upskilling.integrate.figures import style
 
     fig = comparison.survey_comparison(pd.read_csv(tmp_path / "changes.csv"))
     assert fig.get_size_inches()[0] <= getattr(style, "MAX_WIDTH", 9.2)

@@ -146,3 +146,24 @@ def test_meets_compares_like_ieee_and_holds_fails_a_missing_value(op, value, exp
 
 def test_present_holds_where_a_value_is_given():
     assert holds(X, {"op": "present"}).tolist() == [True] * 4 + [False]
+
+
+def test_the_survey_package_never_imports_the_integration():
+    """Layers: survey/ is below integrate/ (the integration reads the survey's tables and tables of names
+    such as COMBINATORS, CORRECTIONS); an import the other way would make every survey job load the
+    integration (figures, matplotlib)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "src" / "upskilling" / "survey"
+    offenders = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [("." * node.level) + (node.module or "")]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            offenders += [f"{path.name}:{node.lineno} {n}" for n in names
+                          if n.startswith(("..integrate", "upskilling.integrate"))]
+    assert len(list(root.glob("*.py"))) > 10 and not offenders, offenders

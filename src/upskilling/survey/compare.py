@@ -293,12 +293,3 @@ def changes_from_files(names: list[str], scored: list[str | Path], codebooks: li
     cfg = validate(dict(cfg), "config_comparison.schema.yaml", SOURCE)
     data = [Wave(n, read_scored(s, cfg["link"]), load_codebook(c), str(s)) for n, s, c in zip(names, scored, codebooks)]
     return changes(data, cfg, methods)
-
-
-def figure(changes_csv: str | Path, png: str | Path, pdf: str | Path, dpi: int = 150) -> None:
-    """Draw results/figures/survey_comparison (:func:`upskilling.integrate.figures.comparison.survey_comparison`)
-    from changes.csv and save it as PNG and PDF."""
-    from ..integrate.figures import comparison, style
-
-    table = pd.read_csv(changes_csv, keep_default_na=False, na_values=[""])
-    style.save(comparison.survey_comparison(table), png, pdf, dpi=dpi)

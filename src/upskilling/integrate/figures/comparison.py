@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -110,3 +111,10 @@ def survey_comparison(changes: pd.DataFrame):
                 plt.Line2D([], [], ls="none", label=f"lines: two-sided {level} CIs; \u2020 items reworded or rescaled")]
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8)
     return fig
+
+
+def write(changes_csv: str | Path, png: str | Path, pdf: str | Path, dpi: int = 150) -> None:
+    """Draw results/figures/survey_comparison (:func:`survey_comparison`) from the cross-wave comparison's
+    changes.csv (rule survey_compare) and save it as PNG and PDF."""
+    table = pd.read_csv(changes_csv, keep_default_na=False, na_values=[""])
+    style.save(survey_comparison(table), png, pdf, dpi=dpi)
