@@ -368,13 +368,15 @@ def test_transcript_is_refused_with_one_line(script, tmp_path, case):
         data = _docx_bytes(["", "  "])
     files = {"P01.txt": TXT.format(pid="P01").encode(), name: data}
     result, outputs = _ingest(script, tmp_path, files)
-    stops(result, outputs, *needles)
+    msg = stops(result, outputs, *needles)
+    assert msg.partition(": ")[0].endswith(name), f"the message does not name {name} first: {msg}"
 
 
 def test_no_speaker_labels_anywhere_is_refused(script, tmp_path):
     result, outputs = _ingest(script, tmp_path, {"P01.txt": b"Hello, I learned from videos.\nAnd peers.\n"})
-    stops(result, outputs, "no participant turns in any of 1 transcript(s)",
-          "check that interviews.speakers.participant matches")
+    msg = stops(result, outputs, "no participant turns in any of 1 transcript(s)",
+                "check that interviews.speakers.participant matches")
+    assert msg.index("no participant turns") < msg.index("interviews.speakers.participant"), msg  # problem, then fix
 
 
 def test_a_transcript_without_speaker_labels_among_others_is_reported(script, tmp_path, caplog):
@@ -410,7 +412,8 @@ REDACTION_CASES = {
 def test_redaction_list_that_is_not_utf8_is_refused(script, tmp_path, case):
     data, needles = REDACTION_CASES[case]
     result, outputs = _ingest(script, tmp_path, {"P01.txt": TXT.format(pid="P01").encode()}, redaction=data)
-    stops(result, outputs, *needles)
+    msg = stops(result, outputs, *needles)
+    assert msg.partition(": ")[0].endswith("redaction_list.txt"), f"the list is not named first: {msg}"
 
 
 def test_transcript_suffix_in_any_case_is_read_and_other_formats_are_refused(tmp_path, caplog):
@@ -463,7 +466,8 @@ def test_human_coding_is_refused_with_one_line(tmp_path, case):
     data, needles = HUMAN_CODING_CASES[case]
     path = tmp_path / "human_coding.csv"
     path.write_bytes(data)
-    refused(lambda: read_human_coding(path, THEMES, TURNS), *needles)
+    msg = refused(lambda: read_human_coding(path, THEMES, TURNS), *needles)
+    assert msg.startswith(str(path)), f"the file is not named first: {msg}"
 
 
 def test_human_coding_naming_an_unknown_turn_or_participant_is_left_out_and_reported(tmp_path, caplog):
@@ -555,17 +559,19 @@ CONFIG_VALUE_CASES = {
 def test_config_value_is_refused_naming_the_key(case, monkeypatch):
     monkeypatch.chdir(ROOT)
     over, needle = CONFIG_VALUE_CASES[case]
-    refused(lambda: validate_config(_config(**over)), needle)
+    msg = refused(lambda: validate_config(_config(**over)), needle)
+    assert msg.startswith("config/config.yaml"), f"the config file is not named first: {msg}"
 
 
 def test_config_unknown_wave_is_refused_naming_the_key():
     from upskilling.integrate.settings import wave
     from upskilling.survey import compare
 
-    refused(lambda: wave(_config(integration__wave="wave9")),
-            "(section 'integration'): key 'wave' is 'wave9', which is not a wave; use one of ['wave1', 'wave2']")
-    refused(lambda: compare.waves(_config(comparison__waves=["wave1", "wave9"])),
-            "key 'waves' names ['wave9'], which are not waves")
+    msgs = [refused(lambda: wave(_config(integration__wave="wave9")),
+                    "(section 'integration'): key 'wave' is 'wave9', which is not a wave; use one of ['wave1', 'wave2']"),
+            refused(lambda: compare.waves(_config(comparison__waves=["wave1", "wave9"])),
+                    "key 'waves' names ['wave9'], which are not waves")]
+    assert all("wave9" in m and "wave1" in m for m in msgs), msgs  # the wrong name and the valid ones
 
 
 MISSING_CASES = {
@@ -603,11 +609,13 @@ def test_a_missing_file_names_its_config_key(case, monkeypatch):
 
 def test_a_missing_codebook_names_its_config_key(monkeypatch):
     monkeypatch.chdir(ROOT)
-    refused(lambda: validate_config(_config(waves__wave2__codebook="config/waves/wave2/codebok.yaml")),
-            "config/config.yaml: waves.wave2.codebook: file config/waves/wave2/codebok.yaml not found; fix the path",
-            "or remove the wave's codebook: to use the top-level codebook")
-    refused(lambda: validate_config(_config(themes="config/themez.yaml")),
-            "config/config.yaml: themes: file config/themez.yaml not found")
+    wave = refused(lambda: validate_config(_config(waves__wave2__codebook="config/waves/wave2/codebok.yaml")),
+                   "config/config.yaml: waves.wave2.codebook: file config/waves/wave2/codebok.yaml not found; fix the "
+                   "path", "or remove the wave's codebook: to use the top-level codebook")
+    themes = refused(lambda: validate_config(_config(themes="config/themez.yaml")),
+                     "config/config.yaml: themes: file config/themez.yaml not found")
+    # each names its own key, not the other's
+    assert "themes:" not in wave and "waves.wave2" not in themes, (wave, themes)
 
 
 def test_empty_optional_paths_are_not_checked(monkeypatch):
@@ -732,10 +740,11 @@ def test_a_file_that_cannot_be_written_is_one_line_naming_the_folder(script, tmp
     result = script("survey_clean", {"export": str(export), "codebook": str(CODEBOOK)}, outputs,
                     {"reader": reader_options(CONFIG, "wave1"),
                      "settings": {k: settings[k] for k in ("exclusions", "scoring")}}, {"wave": "wave1"})
-    stops(result, [tmp_path / o for o in outputs.values()],
-          "data/processed/survey/wave1: cannot write data/processed/survey/wave1/scored.csv (Permission denied): "
-          "the folder is read-only; make it writable (chmod u+w data/processed/survey/wave1) or run the workflow "
-          "in a copy you can write to", kind="FileError")
+    msg = stops(result, [tmp_path / o for o in outputs.values()],
+                "data/processed/survey/wave1: cannot write data/processed/survey/wave1/scored.csv (Permission "
+                "denied): the folder is read-only; make it writable (chmod u+w data/processed/survey/wave1) or run "
+                "the workflow in a copy you can write to", kind="FileError")
+    assert msg.startswith("data/processed/survey/wave1:"), f"the folder is not named first: {msg}"
 
 
 def test_file_error_messages():
