@@ -100,19 +100,20 @@ class Study:
         self.codebook = root / "codebook.yaml"
         self.plan = root / "analysis.yaml"
 
-    def write_codebook(self, change=None) -> Path:
-        data = copy.deepcopy(CODEBOOK)
+    @staticmethod
+    def _write_yaml(path: Path, base: dict, change=None) -> Path:
+        """``base`` (deep-copied, then ``change``d in place if given) written to ``path`` as YAML."""
+        data = copy.deepcopy(base)
         if change:
             change(data)
-        self.codebook.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-        return self.codebook
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return path
+
+    def write_codebook(self, change=None) -> Path:
+        return self._write_yaml(self.codebook, CODEBOOK, change)
 
     def write_plan(self, change=None) -> Path:
-        data = copy.deepcopy(PLAN)
-        if change:
-            change(data)
-        self.plan.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-        return self.plan
+        return self._write_yaml(self.plan, PLAN, change)
 
     def write_export(self, rows=None, header=None, sep=",", encoding="utf-8", qualtrics=False,
                      codes=False) -> Path:
