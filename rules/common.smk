@@ -7,6 +7,7 @@ from upskilling.config import wave_spec as _wave_spec
 # dict params with sorted keys: a --configfile / --config merge order alone must not re-run a rule
 from upskilling.config import sorted_keys as _sorted_keys
 from snakemake.exceptions import WorkflowError
+import functools as _functools
 import math as _math
 import os as _os
 
@@ -231,14 +232,20 @@ def interviews_transcripts():
     """Transcript files in interviews.transcripts with one of interviews.formats, the suffix in any case
     (P05.TXT too), sorted: the same list the ingest step reads (upskilling.interviews.ingest.list_transcripts).
     A missing folder gives no files; the ingest rule then stops with a message naming the key.
+    Listed once per parse (the ingest rule and provenance both ask; a skipped file is warned about once).
     """
+    return list(_listed_transcripts())
+
+
+@_functools.cache
+def _listed_transcripts():
     from upskilling.interviews.ingest import list_transcripts
 
     folder = INTERVIEWS["transcripts"]
     if not _os.path.isdir(folder):
-        return []
+        return ()
     try:  # a file in a format that is not read (P05.doc) is refused, naming it
-        return [str(p) for p in list_transcripts(folder, INTERVIEWS["formats"])]
+        return tuple(str(p) for p in list_transcripts(folder, INTERVIEWS["formats"]))
     except InputError as exc:
         raise WorkflowError(f"Invalid input: {exc}") from None
 

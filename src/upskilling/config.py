@@ -148,12 +148,27 @@ def check_configfile(path: str | Path = "config/config.yaml") -> None:
         raise WorkflowError(f"Invalid configuration: {exc}") from None
 
 
+_VALIDATED: dict[tuple, Any] = {}
+
+
 def load_validated(path: str | Path, schema_name: str) -> Any:
-    """Read ``path`` and validate it against ``schema_name``."""
-    data = read_yaml(path)
-    if data is None:
-        raise InputError(f"{path}: file is empty; see the example in the README")
-    return validate(data, schema_name, str(path))
+    """Read ``path`` and validate it against ``schema_name`` (defaults filled in).
+
+    Read and validated once per process for the same file contents (keyed by the resolved path, its size
+    and modification time, and the schema; a fresh copy is returned each time): a Snakefile parse asks for
+    each wave's codebook and plan from several places (the config check, the rules' settings checks, the
+    cross-wave comparison)."""
+    stat = Path(path).stat() if Path(path).is_file() else None
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, schema_name) if stat else None
+    if key is None or key not in _VALIDATED:
+        data = read_yaml(path)
+        if data is None:
+            raise InputError(f"{path}: file is empty; see the example in the README")
+        data = validate(data, schema_name, str(path))
+        if key is None:
+            return data
+        _VALIDATED[key] = data
+    return copy.deepcopy(_VALIDATED[key])
 
 
 def validate_config(config: dict, source: str = "config/config.yaml") -> dict:

@@ -32,12 +32,12 @@ import pandas as pd
 from scipy import stats
 
 from ..survey import effects
+from ..survey.compare import avg_sd
 from . import population as pop
 from . import respondents as resp
 from . import survey, truth, wave2
 
-CHUNKS = 300
-ALPHA = 0.05
+CHUNKS, ALPHA = truth.CHUNKS, truth.ALPHA  # the same replicates and level as wave 1's truth
 CONSTRUCTS = list(pop.CONSTRUCT_ITEMS)
 # the column of results/survey/comparison/changes.csv that reports each statistic
 STAT_COLUMN = {"mean_difference": "mean_difference", "standardized_difference": "standardized_difference",
@@ -52,10 +52,6 @@ def pipeline_cell(construct: str, design: str, column: str) -> dict:
                                         "design": design}, "column": column}
 
 
-def _avg_sd(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2))
-
-
 def change_stats(w1: pd.DataFrame, w2: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> dict:
     """Point estimates and p values of every change statistic: ``w1`` / ``w2`` the unlinked respondents of
     each wave (scored), ``before`` / ``after`` the panel members' scores in wave 1 / 2 (row by row)."""
@@ -65,14 +61,14 @@ def change_stats(w1: pd.DataFrame, w2: pd.DataFrame, before: pd.DataFrame, after
         mw = stats.mannwhitneyu(x, y, use_continuity=True, alternative="two-sided", method="asymptotic")
         diff = float(x.mean() - y.mean())
         est[f"{c}.independent.mean_difference"] = diff
-        est[f"{c}.independent.standardized_difference"] = diff / _avg_sd(x, y)
+        est[f"{c}.independent.standardized_difference"] = diff / avg_sd(x, y)
         est[f"{c}.independent.rank_biserial"] = effects.rank_biserial_independent(mw.statistic, x.size, y.size)[0]
         p[f"{c}.independent"] = float(mw.pvalue)
         ok = before[c].notna().to_numpy() & after[c].notna().to_numpy()
         a, b = after[c].to_numpy()[ok], before[c].to_numpy()[ok]
         d = a - b
         est[f"{c}.paired.mean_difference"] = float(d.mean())
-        est[f"{c}.paired.standardized_difference"] = float(d.mean()) / _avg_sd(a, b)
+        est[f"{c}.paired.standardized_difference"] = float(d.mean()) / avg_sd(a, b)
         est[f"{c}.paired.rank_biserial"] = effects.rank_biserial_paired(d)[0]
         est[f"{c}.paired.within_r"] = float(stats.pearsonr(a, b).statistic)
         p[f"{c}.paired"] = float(stats.wilcoxon(d[d != 0], correction=True, method="approx").pvalue)

@@ -47,6 +47,16 @@ EFFECT_NAMES = {
 }
 
 
+
+def p_note(row) -> str:
+    """A figure's p value of a hypotheses.csv row: the adjusted p where there is one, then in parentheses
+    "one-sided" and "<Correction>-adjusted" as they apply, e.g. ``p < .001 (one-sided, Holm-adjusted)``."""
+    parts = ["one-sided"] if str(row.get("alternative")) in ("greater", "less") else []
+    corr = row.get("correction")
+    if isinstance(corr, str) and corr not in ("", "none"):
+        parts.append(f"{corr.capitalize()}-adjusted")
+    return p_text(row.get("p_adjusted", row.get("p"))) + (f" ({', '.join(parts)})" if parts else "")
+
 def effect_name(name) -> str:
     """Readable name of an effect size."""
     if name is None or (isinstance(name, float) and math.isnan(name)) or name == "":

@@ -25,7 +25,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..survey.codebook import Codebook
 from . import fmt
@@ -162,6 +161,8 @@ def compare(a, b) -> dict:
             out["d"] = (out["mean_a"] - out["mean_b"]) / pooled
             out["g"] = out["d"] * (1 - 3 / (4 * (a.size + b.size) - 9))
     if a.size and b.size and np.unique(np.concatenate([a, b])).size > 1:
+        from scipy import stats  # here, not at import: the Snakefile's parse imports this module
+
         res = stats.mannwhitneyu(a, b, alternative="two-sided", use_continuity=True, method="asymptotic")
         out["u"], out["p"] = float(res.statistic), float(res.pvalue)
     return out

@@ -88,10 +88,11 @@ def waves(config: dict) -> list[str]:
 
 def _same_study(config: dict, listed: list[str]) -> list[str]:
     """The waves of ``listed`` whose codebook has a construct in common with the first one's."""
-    from ..config import read_yaml, wave_spec
+    from ..config import wave_spec
+    from .codebook import SCHEMA
 
-    def constructs(w):
-        return set((read_yaml(wave_spec(config, w)["codebook"]) or {}).get("constructs") or {})
+    def constructs(w):  # validated once per process (load_validated), as validate_config read them
+        return set(load_validated(wave_spec(config, w)["codebook"], SCHEMA).get("constructs") or {})
 
     if not listed:
         return []
@@ -145,7 +146,8 @@ def _scores(w: Wave, construct: str) -> np.ndarray:
     return pd.to_numeric(w.scored[construct], errors="coerce").to_numpy(dtype=float)
 
 
-def _avg_sd(a: np.ndarray, b: np.ndarray) -> float:
+def avg_sd(a: np.ndarray, b: np.ndarray) -> float:
+    """The standardiser of a change: the root mean of the two samples' variances (NaN below 2 values each)."""
     if a.size < 2 or b.size < 2:
         return math.nan
     return float(np.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2))
@@ -174,7 +176,7 @@ def _row(a: Wave, b: Wave, construct: str, design: str, x: np.ndarray, y: np.nda
     nan = math.nan
     diff = float(x.mean() - y.mean()) if x.size and y.size else nan
     lo, hi = _mean_ci(x, y, design == "paired", level)
-    sd = _avg_sd(x, y)
+    sd = avg_sd(x, y)
     labels = {n: c.get("label", n) for n, c in b.codebook.constructs.items()}
     row = {"from_wave": a.name, "to_wave": b.name, "construct": construct, "label": labels.get(construct, construct),
            "design": design, "n_from": int(y.size), "n_to": int(x.size),
@@ -219,8 +221,9 @@ def compare_pair(a: Wave, b: Wave, cfg: dict, methods: dict) -> list[dict]:
     else:
         linked_a, linked_b = np.zeros(len(a.scored), bool), np.zeros(len(b.scored), bool)
     rows = []
+    scores = {c: (_scores(a, c), _scores(b, c)) for c in common}  # read once, for both designs
     for c in common:
-        sa, sb = _scores(a, c), _scores(b, c)
+        sa, sb = scores[c]
         x, y = sb[~linked_b], sa[~linked_a]
         x, y = x[np.isfinite(x)], y[np.isfinite(y)]
         res = sr.mann_whitney(x, y, "two-sided", mw["exact"], mw["correct"], level,
@@ -228,7 +231,7 @@ def compare_pair(a: Wave, b: Wave, cfg: dict, methods: dict) -> list[dict]:
         rows.append(_row(a, b, c, "independent", x, y, res, methods))
     if link:
         for c in common:
-            sa, sb = _scores(a, c)[ia], _scores(b, c)[ib]
+            sa, sb = scores[c][0][ia], scores[c][1][ib]
             ok = np.isfinite(sa) & np.isfinite(sb)
             x, y = sb[ok], sa[ok]
             names = (f"{c} in {b.name}", f"{c} in {a.name}")

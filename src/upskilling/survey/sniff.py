@@ -179,7 +179,7 @@ def check_structure(path: Path, grid: pd.DataFrame, codec: str, sep: str, wkey: 
         name = str(grid.iat[0, j]).strip()
         column = f"column '{name}'" if i > 0 and "\x00" not in name else f"column {j + 1}"
         raise InputError(f"{path}: row {i + 1}, {column}: the cell holds a NUL byte (\\x00); {_nul_fix(raw, wkey)}")
-    short = short_row(path, codec, sep) if grid.shape[1] > 1 else None
+    short = short_row(raw.decode(codec), sep) if grid.shape[1] > 1 else None  # the bytes read above
     if short:
         row, n, width = short
         last = " (the last row: the file looks cut short by an interrupted export or download)" \
@@ -189,25 +189,24 @@ def check_structure(path: Path, grid: pd.DataFrame, codec: str, sep: str, wkey: 
                          "for no answer)")
 
 
-def short_row(path: Path, codec: str, sep: str) -> tuple[int, int, int] | None:
-    """``(row, fields, header fields)`` of the first row with fewer fields than the header row, or None.
+def short_row(text: str, sep: str) -> tuple[int, int, int] | None:
+    """``(row, fields, header fields)`` of the first row of the export ``text`` (decoded) with fewer fields
+    than the header row, or None.
 
     Rows are counted as :func:`pandas.read_csv` (``skip_blank_lines``) and the messages count them: blank
     and whitespace-only lines are not rows. The standard library's CSV reader (quotes respected) counts
     the fields; pandas cannot tell a row cut short from one whose last answers are empty."""
-    width = None
-    with path.open(newline="", encoding=codec) as fh:
-        n = 0
-        for fields in csv.reader(fh, delimiter=sep):
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            n += 1
-            if width is None:
-                width = len(fields)
-                if width < 2:
-                    return None
-            elif len(fields) < width:
-                return n, len(fields), width
+    width, n = None, 0
+    for fields in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            continue
+        n += 1
+        if width is None:
+            width = len(fields)
+            if width < 2:
+                return None
+        elif len(fields) < width:
+            return n, len(fields), width
     return None
 
 

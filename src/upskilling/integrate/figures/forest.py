@@ -100,17 +100,6 @@ def _ticks(lo: float, hi: float) -> list[float]:
     return sorted(kept)
 
 
-def _p_note(row) -> str:
-    p = row.get("p_adjusted", row.get("p"))
-    parts = []
-    if str(row.get("alternative")) in ("greater", "less"):
-        parts.append("one-sided")
-    corr = row.get("correction")
-    if isinstance(corr, str) and corr not in ("", "none"):
-        parts.append(f"{corr.capitalize()}-adjusted")
-    return fmt.p_text(p) + (f" ({', '.join(parts)})" if parts else "")
-
-
 def ordinal_forest(rows: pd.DataFrame, cb: Codebook, plan: dict | None = None, standardized: bool = False):
     """Figure: one row per tested term of ``rows`` (:func:`ordinal_rows`), odds ratio and 95% CI on a
     log x axis, reference line at 1; left the predictor in words with its unit, right the hypothesis id,
@@ -155,7 +144,7 @@ def ordinal_forest(rows: pd.DataFrame, cb: Codebook, plan: dict | None = None, s
     for y, (_, r), good in zip(ys, rows.iterrows(), ok):
         head = (f"{r['hypothesis']}: OR {fmt.num(r['effect_size'])} [{fmt.num(r['ci_low'])}, {fmt.num(r['ci_high'])}]"
                 if good else f"{r['hypothesis']}: not estimable")
-        tail = f"{_p_note(r)}\n{r['verdict']}" if good else str(r.get("verdict", ""))
+        tail = f"{fmt.p_note(r)}\n{r['verdict']}" if good else str(r.get("verdict", ""))
         ax.text(1.03, y, f"{head}\n{tail}", transform=side, va="center", ha="left", fontsize=8.5)
     outcome_words = variable_label(models[0][0], cb) if len(models) == 1 else None
     title = (f"Ordinal logit of {outcome_words}: odds ratios with 95% CI" if outcome_words

@@ -54,15 +54,6 @@ def _row(hypotheses: pd.DataFrame | None, hid: str | None) -> dict | None:
     return None if hit.empty else hit.iloc[0].to_dict()
 
 
-def _sided(row: dict) -> str:
-    parts = ["one-sided"] if str(row.get("alternative")) in ("greater", "less") else []
-    corr = row.get("correction")
-    if isinstance(corr, str) and corr not in ("", "none"):
-        parts.append(f"{corr.capitalize()}-adjusted")
-    p = row.get("p_adjusted", row.get("p"))
-    return fmt.p_text(p) + (f" ({', '.join(parts)})" if parts else "")
-
-
 def invisible_competencies(scored: pd.DataFrame, cb: Codebook, construct: str, item: str,
                            hypotheses: pd.DataFrame | None = None, plan: dict | None = None,
                            rule: dict | None = None, *, seed: int):
@@ -115,7 +106,7 @@ def invisible_competencies(scored: pd.DataFrame, cb: Codebook, construct: str, i
         p0 = share_h.get("p0", 0.5)
         text = (f"{row['hypothesis']}: {count}{100 * float(row['effect_size']):.1f}% agree\n"
                 f"95% CI {100 * float(row['ci_low']):.1f}% to {100 * float(row['ci_high']):.1f}%\n"
-                f"binomial test against {100 * float(p0):g}%:\n{_sided(row)}")
+                f"binomial test against {100 * float(p0):g}%:\n{fmt.p_note(row)}")
     else:
         share = n_hit / len(values) if len(values) else float("nan")
         text = f"{n_hit} of {len(values)} = {100 * share:.1f}% agree\n(no binomial test of the scale in the plan)"
@@ -156,7 +147,7 @@ def invisible_competencies(scored: pd.DataFrame, cb: Codebook, construct: str, i
         ci = (f" [{fmt.num(arow['ci_low'])}, {fmt.num(arow['ci_high'])}]"
               if not pd.isna(arow.get("ci_low")) and not pd.isna(arow.get("ci_high")) else "")
         n = f", n = {int(arow['n'])}" if not pd.isna(arow.get("n")) else ""
-        assoc = f"{arow['hypothesis']}: {name} = {fmt.num(arow['effect_size'])}{ci}\n{_sided(arow)}{n}"
+        assoc = f"{arow['hypothesis']}: {name} = {fmt.num(arow['effect_size'])}{ci}\n{fmt.p_note(arow)}{n}"
     else:
         assoc = "no rank correlation of the two in the plan"
     b.text(0.03, 0.97, assoc, transform=b.transAxes, va="top", ha="left", fontsize=8.5, gid="association",
