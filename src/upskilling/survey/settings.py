@@ -49,17 +49,27 @@ def check_against_codebook(settings: dict, codebook, wave: str) -> None:
         exclusions.steps(settings["exclusions"], codebook)
     except InputError as exc:
         raise InputError(f"wave {wave}: {exc}") from None
-    for g in settings["exclusions"]["straightliners"]["grids"]:
-        if g not in codebook.grids:
-            raise InputError(f"config/config.yaml: wave {wave}: survey.exclusions.straightliners.grids: '{g}' is not a "
-                             f"grid of {codebook.path} (grids: {sorted(codebook.grids)}); fix it, or set this wave's "
-                             f"own list under {here}.exclusions.straightliners.grids")
+    for g in unknown_grids(settings, codebook)[:1]:
+        raise InputError(f"config/config.yaml: wave {wave}: survey.exclusions.straightliners.grids: '{g}' is not a "
+                         f"grid of {codebook.path} (grids: {sorted(codebook.grids)}); fix it, or set this wave's "
+                         f"own list under {here}.exclusions.straightliners.grids")
     singles = [i for i, it in codebook.by_id.items() if it["type"] == "single"]
-    for item in settings["descriptives"]["extra_items"]:
-        if item not in codebook.by_id or codebook.by_id[item]["type"] != "single":
-            raise InputError(f"config/config.yaml: wave {wave}: survey.descriptives.extra_items: '{item}' is not a "
-                             f"single-choice item of {codebook.path}; set this wave's own list under "
-                             f"{here}.descriptives.extra_items (single-choice items: {singles}, or [])")
+    for item in not_single_choice(settings, codebook)[:1]:
+        raise InputError(f"config/config.yaml: wave {wave}: survey.descriptives.extra_items: '{item}' is not a "
+                         f"single-choice item of {codebook.path}; set this wave's own list under "
+                         f"{here}.descriptives.extra_items (single-choice items: {singles}, or [])")
+
+
+def unknown_grids(settings: dict, codebook) -> list[str]:
+    """The straight-lining grids of ``settings`` (survey.exclusions.straightliners.grids) the codebook lacks:
+    checked for every wave when the Snakefile is read, and again by the cleaning itself."""
+    return [g for g in settings["exclusions"]["straightliners"]["grids"] if g not in codebook.grids]
+
+
+def not_single_choice(settings: dict, codebook) -> list[str]:
+    """The items of survey.descriptives.extra_items that are not single-choice items of the codebook."""
+    return [i for i in settings["descriptives"]["extra_items"]
+            if i not in codebook.by_id or codebook.by_id[i]["type"] != "single"]
 
 
 def reader_options(config: dict, wave: str) -> dict:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .codebook import Codebook, load_codebook
+from .settings import not_single_choice, unknown_grids
 
 # The statistics modules are imported inside the functions that need them: each Snakemake job then
 # loads only its own dependencies (scipy, statsmodels and pingouin take seconds to import).
@@ -46,11 +47,9 @@ def clean(export: str | Path, fmt: str, codebook: str | Path | Codebook, setting
     from .io import read_export
 
     cb = _codebook(codebook)
-    grids = settings["exclusions"]["straightliners"]["grids"]
-    for g in grids:
-        if g not in cb.grids:
-            raise InputError(f"config/config.yaml: survey.exclusions.straightliners.grids: '{g}' is not a grid of "
-                             f"{cb.path}; use one of {sorted(cb.grids)}")
+    for g in unknown_grids(settings, cb)[:1]:  # the Snakefile checks each wave before any job (settings.py)
+        raise InputError(f"config/config.yaml: survey.exclusions.straightliners.grids: '{g}' is not a grid of "
+                         f"{cb.path}; use one of {sorted(cb.grids)}")
     raw = read_export(export, fmt, cb, sep=sep, missing_values=missing_values, encoding=encoding, wave=wave)
     kept, flow, excluded = ex.apply_exclusions(raw, cb, settings["exclusions"])
     scored = scr.score(kept, cb, settings["scoring"], redact=redact)
@@ -108,10 +107,9 @@ def descriptives(scored: pd.DataFrame, codebook: str | Path | Codebook, settings
     require_respondents(scored, "descriptives")
     cb = _codebook(codebook)
     extra = settings["descriptives"]["extra_items"]
-    for item in extra:
-        if item not in cb.by_id or cb.by_id[item]["type"] != "single":
-            raise InputError(f"config/config.yaml: survey.descriptives.extra_items: '{item}' is not a single-choice "
-                             f"item of {cb.path}; list single-choice item ids")
+    for item in not_single_choice(settings, cb)[:1]:
+        raise InputError(f"config/config.yaml: survey.descriptives.extra_items: '{item}' is not a single-choice "
+                         f"item of {cb.path}; list single-choice item ids")
     return ds.descriptives_table(scored, cb, extra), ds.frequencies_table(scored, cb)
 
 
