@@ -76,9 +76,7 @@ def score_and_talk(claim: str, constructs: list[str], claim_themes: list[str], c
     the score is the claim's first construct and the talk the summed share of its themes (less any
     counter-theme). None when the claim has no construct or no theme.
     """
-    mine = [c for c in contrasts if c["claim"] == claim]
-    counter = {c["over"] for c in mine}
-    required = [t for t in claim_themes if t not in counter]
+    mine, required = fitrules.required_themes(claim, claim_themes, contrasts)
     if not constructs or not required:
         return None
     if mine and len(constructs) == 2:
@@ -157,9 +155,7 @@ def claim_quotes(claim: str, claim_themes: list[str], contrasts: list[dict], quo
     ``agree``; a turn the coder trained on keeps its human code, ``theme_source`` = human); without one,
     every quote is the model's (``agreement`` = ``no human code``).
     """
-    mine = [c for c in contrasts if c["claim"] == claim]
-    counter = [c["over"] for c in mine]
-    required = [t for t in claim_themes if t not in counter]
+    mine, required = fitrules.required_themes(claim, claim_themes, contrasts)
     q = quotes.copy()
     coded = has_human(segments)
     if coded:
@@ -178,7 +174,7 @@ def claim_quotes(claim: str, claim_themes: list[str], contrasts: list[dict], quo
             if len(picked) < k and len(pools[t]) > depth:
                 picked.append({**pools[t][depth], "role": "example"})
         depth += 1
-    for t in counter:
+    for t in [c["over"] for c in mine]:  # the counter-themes, in the contrasts' order
         pool = q[q["theme"] == t].sort_values(["rank", "segment_id"])
         if len(pool):
             picked.append({**pool.iloc[0].to_dict(), "role": "counter-example"})

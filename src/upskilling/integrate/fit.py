@@ -65,6 +65,14 @@ def prevalent(summary: pd.DataFrame, rules: dict) -> pd.Series:
     return (s["share"] >= rules["min_share"]) & (s["participant_share"] >= rules["min_participants"])
 
 
+def required_themes(claim: str, claim_themes: list[str], contrasts: list[dict]) -> tuple[list[dict], list[str]]:
+    """``(mine, required)``: the contrasts of ``claim`` (integration.contrasts) and its themes that are not the
+    counter-theme of one of them (the themes whose talk bears the claim out)."""
+    mine = [c for c in contrasts if c["claim"] == claim]
+    counter = {c["over"] for c in mine}
+    return mine, [t for t in claim_themes if t not in counter]
+
+
 def qualitative_direction(claim: str, claim_themes: list[str], summary: pd.DataFrame,
                           contrasts: list[dict], rules: dict) -> tuple[str, str]:
     """Direction of the interview evidence for one claim, with a one-line reason.
@@ -81,9 +89,7 @@ def qualitative_direction(claim: str, claim_themes: list[str], summary: pd.DataF
     - ``absent``: no required theme is prevalent and no contrast holds;
     - :data:`NO_THEMES`: no theme of themes.yaml names this claim (e.g. a claim of another study's plan).
     """
-    mine = [c for c in contrasts if c["claim"] == claim]
-    counter = {c["over"] for c in mine}
-    required = [t for t in claim_themes if t not in counter]
+    mine, required = required_themes(claim, claim_themes, contrasts)
     for c in mine:
         for key in ("theme", "over"):
             if c[key] not in set(summary["theme"]):

@@ -213,8 +213,7 @@ def build_claims(hypotheses: pd.DataFrame, themes: pd.DataFrame, prevalence: pd.
         claim_themes = list(themes.loc[themes["claim"] == claim, "theme"])
         direction, reason = fitrules.qualitative_direction(
             claim, claim_themes, summary, settings["contrasts"], settings["prevalence"])
-        counter = {c["over"] for c in settings["contrasts"] if c["claim"] == claim}
-        required = [t for t in claim_themes if t not in counter]
+        _, required = fitrules.required_themes(claim, claim_themes, settings["contrasts"])
         present = prevalence[(prevalence["theme"].isin(required)) & (prevalence["n_segments"] > 0)]
         claim_quotes = ev.claim_quotes(claim, claim_themes, settings["contrasts"], quotes, segments,
                                        settings["quotes_per_claim"])
