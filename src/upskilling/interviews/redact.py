@@ -50,6 +50,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..textio import read_utf8
+from .redact_patterns import TRAILING
 
 PLACEHOLDERS = {
     "email": "[EMAIL]",
@@ -61,7 +62,6 @@ PLACEHOLDERS = {
     "client": "[CLIENT]",
 }
 LIST_KINDS = ("name", "client")
-_TRAILING = ".,;:!?)]}'\"’”"
 _TRIMMED_KINDS = ("url", "email", "handle", "address")
 # the name particles that are not redacted on their own (part of "Ana de la Cruz", "Jan van Dijk")
 _PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "des", "la", "le", "les", "van", "von",
@@ -237,7 +237,7 @@ class Redactor:
 
     @staticmethod
     def _allow_key(text: str) -> str:
-        text = text.strip().rstrip(_TRAILING).lower()
+        text = text.strip().rstrip(TRAILING).lower()
         text = re.sub(r"^(?:https?://)?(?:www\.)?", "", text).rstrip("/")
         return text.lstrip("@")
 
@@ -249,7 +249,7 @@ class Redactor:
         for start, end, kind in find(text, self.phone_regions, self.phone_leniency):
             found = text[start:end]
             if kind in _TRIMMED_KINDS:
-                stripped = found.rstrip(_TRAILING)
+                stripped = found.rstrip(TRAILING)
                 # keep a closing bracket that belongs to the match: "(at)" of an obfuscated e-mail is inside
                 end = start + len(stripped)
                 found = stripped

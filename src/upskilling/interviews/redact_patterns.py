@@ -49,6 +49,8 @@ ENTITY_KINDS = {
 # Bare "name.ext" (no scheme, no www., no path) whose ending is a public suffix but far more often a file
 # extension in freelancers' speech: app.py, README.md, build.sh, main.rs, photo.ps
 FILE_ENDINGS = {"py", "md", "sh", "rs", "ps"}
+#: punctuation that ends a sentence around a detail, not part of it (stripped before a domain is checked)
+TRAILING = ".,;:!?)]}'\"’”"
 
 _AT = r"(?:\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*|\s+at\s+|\s+@\s+|@)"  # "@" alone: plain, or after a [dot]
 _DOT = r"(?:\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+|\.)"
@@ -243,7 +245,7 @@ def analyzer(phone_regions: tuple[str, ...], phone_leniency: int):
 
     class DomainRecognizer(PatternRecognizer):
         def validate_result(self, pattern_text: str):
-            return is_domain(pattern_text.rstrip(".,;:!?)]}'\"’”"))
+            return is_domain(pattern_text.rstrip(TRAILING))
 
     class PhoneDigitsRecognizer(LocalRecognizer):
         """Phone-shaped digit runs (see :func:`phone_shaped`)."""
@@ -299,7 +301,7 @@ def find(text: str, phone_regions: tuple[str, ...], phone_leniency: int) -> list
         if kind == "phone" and is_date_or_years(found):
             continue
         if r.entity_type == "URL" and not re.match(r"(?i)(?:https?|ftp)://|www\.", found) and (
-                not is_domain(found.rstrip(".,;:!?)]}'\"’”")) or text[r.end:r.end + 1].isalnum()):
+                not is_domain(found.rstrip(TRAILING)) or text[r.end:r.end + 1].isalnum()):
             continue  # Presidio's pattern has no end boundary: "eamon.na" of "eamon.nakamura" is no domain
         out.append((r.start, r.end, kind))
     return out
