@@ -212,11 +212,19 @@ def obfuscated_email_ok(found: str) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def analyzer(phone_regions: tuple[str, ...], phone_leniency: int):
-    """The Presidio :class:`AnalyzerEngine` with our recognizers (one per region set and leniency)."""
-    from presidio_analyzer import AnalyzerEngine, LocalRecognizer, Pattern, PatternRecognizer, RecognizerRegistry
-    from presidio_analyzer import RecognizerResult
-    from presidio_analyzer.nlp_engine import SlimSpacyNlpEngine
-    from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer, UrlRecognizer
+    """The Presidio :class:`AnalyzerEngine` with our recognizers (one per region set and leniency).
+
+    Presidio is imported without ``transformers`` and ``torch`` (:func:`upskilling.imports.absent`): its
+    optional Transformers engine and its GPU probe, unused by these recognizers, cost about 5 of every
+    ingest job's 8 s. spaCy's blank English tokenizer needs neither (thinc then records torch as absent).
+    """
+    from ..imports import absent
+
+    with absent("transformers", "torch"):
+        from presidio_analyzer import AnalyzerEngine, LocalRecognizer, Pattern, PatternRecognizer
+        from presidio_analyzer import RecognizerRegistry, RecognizerResult
+        from presidio_analyzer.nlp_engine import SlimSpacyNlpEngine
+        from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer, UrlRecognizer
 
     flags = re.DOTALL | re.MULTILINE | re.IGNORECASE
 
