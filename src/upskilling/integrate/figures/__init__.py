@@ -15,18 +15,27 @@ caption both reports show: ``report.figure_captions``); everything else is deriv
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
-from matplotlib.figure import Figure as MplFigure
 
 from ...errors import InputError
 from ...survey.codebook import Codebook, load_codebook
 from ...survey.plan import resolve_condition
 from .. import inputs as io
 from ..settings import narrow
-from . import barriers, flow, forest, invisible, joint, likert, motivation, resources, style, themes
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
+
+
+def _module(name: str):
+    """The figure module ``name`` (``barriers``, ``flow``, ...), imported when a figure is drawn: the
+    registry itself is read by every Snakemake invocation (rules/integrate.smk), which then need not
+    import matplotlib (about 0.25 s each)."""
+    return importlib.import_module(f"{__name__}.{name}")
 
 #: Input name -> how :func:`make` reads that file (the names are those of rules/integrate.smk).
 LOADERS: dict[str, Callable] = {
@@ -101,31 +110,32 @@ def _require(inputs: Inputs, columns: list[str]) -> None:
 
 
 def _participant_flow(inputs: Inputs, settings: dict):
-    return flow.participant_flow(inputs["flow"], inputs["theme_prevalence"]["participant_id"].nunique())
+    return _module("flow").participant_flow(inputs["flow"], inputs["theme_prevalence"]["participant_id"].nunique())
 
 
 def _likert_constructs(inputs: Inputs, settings: dict):
-    return likert.likert_constructs(inputs["scored"], inputs["codebook"])
+    return _module("likert").likert_constructs(inputs["scored"], inputs["codebook"])
 
 
 def _motivation(inputs: Inputs, settings: dict):
     first, second = _fig(settings)["paired_constructs"]
     _require(inputs, [first, second])
-    return motivation.survival_vs_growth(inputs["scored"], first, second, inputs["codebook"].construct_labels(),
-                                         seed=_seed(settings))
+    return _module("motivation").survival_vs_growth(inputs["scored"], first, second,
+                                                    inputs["codebook"].construct_labels(), seed=_seed(settings))
 
 
 def _barriers(inputs: Inputs, settings: dict):
     fig = _fig(settings)
     _require(inputs, fig["barrier_constructs"])
-    return barriers.barrier_scales(inputs["scored"], fig["barrier_constructs"], inputs["codebook"].construct_labels(),
-                                   midpoint=fig["scale_midpoint"], seed=_seed(settings))
+    return _module("barriers").barrier_scales(inputs["scored"], fig["barrier_constructs"],
+                                              inputs["codebook"].construct_labels(),
+                                              midpoint=fig["scale_midpoint"], seed=_seed(settings))
 
 
 def _resources(inputs: Inputs, settings: dict):
     fig = _fig(settings)
     _require(inputs, [fig["primary_resource_item"]])
-    return resources.learning_resources_ai_use(
+    return _module("resources").learning_resources_ai_use(
         inputs["scored"], inputs["codebook"], fig["primary_resource_item"], fig["ai_resource_label"],
         fig["resource_use_items"], fig["ai_use_items"], fig["ai_activities_item"])
 
@@ -134,38 +144,39 @@ def _invisible(inputs: Inputs, settings: dict):
     construct, item = _fig(settings)["c4_construct"], _fig(settings)["c4_frequency_item"]
     _require(inputs, [construct, item])
     analysis, cb = inputs["analysis"], inputs["codebook"]
-    share_h, _ = invisible.plan_tests(analysis, construct, item)
+    share_h, _ = _module("invisible").plan_tests(analysis, construct, item)
     rule = None
     if share_h is not None:  # 'agree' as the binomial test counts it ('midpoint' and labels to codes)
         rule = resolve_condition(share_h["success"], construct, cb,
                                  f"{inputs.path('analysis')}: hypothesis '{share_h['id']}'.success")
-    return invisible.invisible_competencies(inputs["scored"], cb, construct, item, inputs["hypotheses"], analysis,
-                                            rule, seed=_seed(settings))
+    return _module("invisible").invisible_competencies(inputs["scored"], cb, construct, item, inputs["hypotheses"],
+                                                       analysis, rule, seed=_seed(settings))
 
 
 def _ordinal_forest(inputs: Inputs, settings: dict):
     analysis = inputs["analysis"]
-    rows = forest.ordinal_rows(inputs["hypotheses"], analysis)
+    rows = _module("forest").ordinal_rows(inputs["hypotheses"], analysis)
     if rows.empty:
         raise InputError(f"{inputs.path('hypotheses')}: no ordinal_logit row; rerun the survey stage with the "
                          f"plan {inputs.path('analysis')}, which must have a hypothesis with test ordinal_logit")
     standardized = bool(((analysis.get("methods") or {}).get("ordinal_logit") or {}).get("standardize"))
-    return forest.ordinal_forest(rows, inputs["codebook"], analysis, standardized)
+    return _module("forest").ordinal_forest(rows, inputs["codebook"], analysis, standardized)
 
 
 def _topic_keywords(inputs: Inputs, settings: dict):
     th = inputs["themes"]
-    return themes.topic_keywords(inputs["topics"], list(th["theme"]), io.theme_labels(th),
+    return _module("themes").topic_keywords(inputs["topics"], list(th["theme"]), io.theme_labels(th),
                                  k=_fig(settings)["keywords_per_topic"])
 
 
 def _theme_prevalence(inputs: Inputs, settings: dict):
     th = inputs["themes"]
-    return themes.theme_prevalence_heatmap(inputs["theme_prevalence"], list(th["theme"]), io.theme_labels(th))
+    return _module("themes").theme_prevalence_heatmap(inputs["theme_prevalence"], list(th["theme"]),
+                                                      io.theme_labels(th))
 
 
 def _joint_display(inputs: Inputs, settings: dict):
-    return joint.joint_display(inputs["claims"], io.theme_labels(inputs["themes"]))
+    return _module("joint").joint_display(inputs["claims"], io.theme_labels(inputs["themes"]))
 
 
 _FIG = "integration.figures."
@@ -282,4 +293,4 @@ def make(name: str, paths: dict, config: dict):
 def write(name: str, paths: dict, png: str, pdf: str, config: dict) -> None:
     """Draw figure ``name`` and save it as ``png`` and ``pdf`` (``config`` as in :func:`make`)."""
     fig = make(name, paths, config)
-    style.save(fig, png, pdf, dpi=narrow(config, reads(name))["integration"]["figures"]["dpi"])
+    _module("style").save(fig, png, pdf, dpi=narrow(config, reads(name))["integration"]["figures"]["dpi"])
