@@ -464,3 +464,17 @@ def test_wave2_codebook_must_differ_as_planted():
     with pytest.raises(InputError, match=r"wave2.yaml: items reworded relative to wave 1 are \['comp_3', 'grow_1'\]"):
         wave2.check_changes(CODEBOOK, bad, "wave2.yaml")
 
+
+
+def test_the_fast_logistic_cdf_is_scipys_to_the_bit():
+    import numpy as np
+    from scipy import stats
+
+    from upskilling.generate.truth import _LOGISTIC
+
+    x = np.array([-np.inf, -800.0, -36.9, -3.2, -1e-300, 0.0, 1e-300, 0.7, 5.5, 36.9, 800.0, np.inf, np.nan])
+    expected = stats.logistic.cdf(x)
+    got = _LOGISTIC.cdf(x)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected, equal_nan=True)
+    assert _LOGISTIC.cdf(0.7, loc=1.0, scale=2.0) == stats.logistic.cdf(0.7, loc=1.0, scale=2.0)
+    assert _LOGISTIC.ppf(0.25) == stats.logistic.ppf(0.25) and _LOGISTIC.pdf(0.3) == stats.logistic.pdf(0.3)

@@ -28,10 +28,11 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def built_no_coding(tmp_path_factory):
-    """The same project when the interviews have no human coding."""
+def built_no_coding(built, tmp_path_factory):
+    """The same project when the interviews have no human coding (its tests read the report's text and
+    the caveats, not the figures: those are copied from ``built``)."""
     root = support.copy_project(tmp_path_factory.mktemp("report0") / "p", coding=False)
-    return root, support.build_report(root)
+    return root, support.build_report(root, figures_from=built[0])
 
 
 def _text(el) -> str:

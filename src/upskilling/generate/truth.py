@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from ..survey import effects, stats_rank
@@ -78,12 +78,27 @@ def chunk_stats(df: pd.DataFrame) -> dict:
     return {"est": {k: float(v) for k, v in s.items()}, "p": {k: float(v) for k, v in p.items()}}
 
 
+class _Logistic(type(stats.logistic)):
+    """scipy's standard logistic distribution whose ``cdf`` is its ``_cdf``, :func:`scipy.special.expit`,
+    without the generic argument checks around it: the same values to the bit (at loc 0, scale 1,
+    including +-inf and NaN), about 3x faster, and ``OrderedModel``'s numerical gradients call it ~17,000
+    times per fit (the generator's C5 fits took 5 of its 24 s)."""
+
+    def cdf(self, x, *args, **kwds):
+        if args or kwds:
+            return super().cdf(x, *args, **kwds)
+        return special.expit(np.asarray(x, dtype=float))
+
+
+_LOGISTIC = _Logistic(name="logistic")
+
+
 def ordinal_logit(df: pd.DataFrame) -> dict:
     """Proportional-odds logit of the survival scale mean (its distinct values as ordered categories)
     on platform share (per percentage point), perceived competition (per scale point) and years."""
     y = pd.Series(pd.Categorical(df["survival"].round(6), ordered=True))
     x = df[["platform_share", "competition", "years"]].astype(float)
-    res = OrderedModel(y, x, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+    res = OrderedModel(y, x, distr=_LOGISTIC).fit(method="bfgs", disp=False, maxiter=2000)
     return {name: (float(res.params[name]), float(res.bse[name])) for name in x.columns}
 
 
