@@ -14,9 +14,11 @@ Under pytest-xdist (pyproject: ``-n``), the tests of each run are one group of o
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,20 @@ def small_run(tmp_path_factory) -> Path:
     root = prepare_small(tmp_path_factory.mktemp("small") / "repo")
     run_small(root)
     return root
+
+
+def pytest_configure(config):
+    """The controller process (not an xdist worker) makes the session's figure cache; the workers it
+    starts inherit its path (tests/fixtures/integrate/support.py: FIGURE_CACHE_VARIABLE)."""
+    if not hasattr(config, "workerinput"):
+        os.environ["UPSKILLING_TEST_FIGURE_CACHE"] = tempfile.mkdtemp(prefix="upskilling-test-figures-")
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        cache = os.environ.pop("UPSKILLING_TEST_FIGURE_CACHE", None)
+        if cache:
+            shutil.rmtree(cache, ignore_errors=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups

@@ -24,7 +24,7 @@ OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 def built(tmp_path_factory):
     root = support.copy_project(tmp_path_factory.mktemp("fig") / "p")
     support.build_claims(root)
-    return root, support.build_figures(root)
+    return root, support.build_figures(root, reuse=False)  # drawn here: this module tests the drawing
 
 
 def test_every_figure_is_a_nonblank_png_and_a_pdf(built):
@@ -40,7 +40,7 @@ def test_every_figure_is_a_nonblank_png_and_a_pdf(built):
 
 def test_figures_are_reproducible_byte_for_byte(built, tmp_path):
     root, pngs = built
-    again = support.build_figures(root, names=["barrier_scales", "joint_display"])
+    again = support.build_figures(root, names=["barrier_scales", "joint_display"], reuse=False)
     for name in ("barrier_scales", "joint_display"):
         assert again[name].read_bytes() == pngs[name].read_bytes()
     pdf1 = (root / "results/figures/barrier_scales.pdf").read_bytes()
