@@ -234,9 +234,11 @@ def _build(params: dict, cfg: dict, seed: int, embedding_model, zeroshot_list, s
     from hdbscan import HDBSCAN
     from umap import UMAP
 
+    from . import umap_small
     from .jit import enable_numba_cache
 
     enable_numba_cache()  # JIT compilation paid once per environment, not once per process
+    umap_small.install()  # UMAP's small-corpus distance matrix compiled, not one Python call per pair
     umap_model = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"],
                       min_dist=params["min_dist"], metric="cosine", init=params["umap_init"],
                       random_state=seed, n_jobs=1, low_memory=False)  # seeded UMAP runs on one thread
