@@ -15,6 +15,9 @@ _IV_PROCESSED = "data/processed/interviews"
 _IV_RESULTS = "results/interviews"
 _IV_LOGS = "logs/interviews"
 _IV_TOPIC_SEED = _derive_seed(config["seed"], "interviews.topics")
+# The DAG's longest chain (ingest -> segment -> embed -> topics / coding): when a core is free these
+# jobs are started before the survey and figure jobs that are ready from the start.
+_IV_CRITICAL_PATH = 10
 
 
 rule interviews_ingest:
@@ -28,6 +31,7 @@ rule interviews_ingest:
         name_candidates=f"{_IV_PROCESSED}/name_candidates.csv",
     log:
         f"{_IV_LOGS}/ingest.log",
+    priority: _IV_CRITICAL_PATH
     conda:
         "../envs/interviews.yaml"
     params:
@@ -48,6 +52,7 @@ rule interviews_segment:
         summary=f"{_IV_PROCESSED}/segmentation.json",
     log:
         f"{_IV_LOGS}/segment.log",
+    priority: _IV_CRITICAL_PATH
     conda:
         "../envs/interviews.yaml"
     params:
@@ -69,6 +74,7 @@ rule interviews_embed_shard:
         f"{_IV_LOGS}/embed_{{scatteritem}}.log",
     wildcard_constraints:
         scatteritem=r"\d+-of-\d+",
+    priority: _IV_CRITICAL_PATH
     conda:
         "../envs/interviews.yaml"
     threads: 2
@@ -93,6 +99,7 @@ rule interviews_embed:
         context=f"{_IV_PROCESSED}/context_embeddings.npy",
     log:
         f"{_IV_LOGS}/embed.log",
+    priority: _IV_CRITICAL_PATH
     conda:
         "../envs/interviews.yaml"
     resources:
@@ -122,6 +129,7 @@ rule interviews_topics:
         stability_summary=f"{_IV_PROCESSED}/stability.json",
     log:
         f"{_IV_LOGS}/topics.log",
+    priority: _IV_CRITICAL_PATH
     conda:
         "../envs/interviews.yaml"
     threads: 1  # UMAP is seeded (one thread): the coding job runs beside it
@@ -158,6 +166,7 @@ rule interviews_code:
         fit=f"{_IV_PROCESSED}/coding_fit.json",
     log:
         f"{_IV_LOGS}/code.log",
+    priority: _IV_CRITICAL_PATH
     conda:
         "../envs/interviews.yaml"
     threads: 1
