@@ -360,10 +360,11 @@ def render(res: dict) -> str:
                   f"- topic rule's fit {q['topic_rule_fit_s']:.1f} s vs a plain `BERTopic().fit_transform` on the same "
                   f"embeddings {q['plain_bertopic_s']:.1f} s: **{q['topic_fit_vs_plain']:.2f}x** (floor 1.5x); the rule "
                   f"also re-fits {q['n_stability_seeds']} stability seeds: whole rule {q['topic_rule_wall_s']:.1f} s",
-                  *([f"- the embedding ratio was measured again on a quiet machine ({q['remeasured']}; `--ratio-again`, "
-                     f"the shards' own encode time {q['shard_encode_s']:.1f} s); the full run's first measurement, "
-                     f"taken while other work ran on the machine, was "
-                     f"{100 * r['ratios_first']['embedding_throughput_ratio']:.0f} %"] if "ratios_first" in r else []),
+                  *([f"- the embedding ratio above was measured again by itself ({q['remeasured']}; `--ratio-again`, "
+                     f"the shards' own encode time {q['shard_encode_s']:.1f} s); the full run's first measurement was "
+                     f"{100 * r['ratios_first']['embedding_throughput_ratio']:.0f} % "
+                     f"(rule {r['ratios_first']['embedding_rule_s']:.1f} s, bare `encode` "
+                     f"{r['ratios_first']['bare_encode_s']:.1f} s)"] if "ratios_first" in r else []),
                   f"- one interview added: {a['n_embedded']} texts embedded of {a['n_segments']:,} segments, "
                   f"{a['wall_s']:.1f} s (segmentation + embedding) vs {r['stages']['ingest + segment']['wall_s'] + r['stages']['embedding']['wall_s']:.1f} s cold", ""]
     lines += ["## Running on a cluster: projection", "", res.get("projection", ""), ""]
