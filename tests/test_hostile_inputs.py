@@ -865,8 +865,11 @@ def test_snakemake_codebook_reverse_on_numeric_item(repo):
     _item(data, "years_freelancing")["reverse"] = True
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     proc = run_small(repo, "-n", check=False)
-    snakemake_stops(proc, "Invalid configuration: ../config/codebook.yaml: items[15] (id 'years_freelancing'): "
-                          "reverse: true on a numeric item")
+    line = snakemake_stops(proc, "Invalid configuration: ../config/codebook.yaml: items[15] (id 'years_freelancing'): "
+                                 "reverse: true on a numeric item")
+    assert proc.returncode == 1
+    assert "only likert items are" in line  # the message says what to fix
+    assert "rule survey_clean" not in proc.stdout + proc.stderr  # stopped before any job was planned
 
 
 @pytest.mark.slow
