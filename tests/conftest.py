@@ -25,6 +25,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "integrate"))
+from support import FIGURE_CACHE_VARIABLE  # noqa: E402  (the session's figure cache, made below)
 GENERATED = {"results", "logs", ".snakemake", ".pytest_cache", "__pycache__", ".git", "processed"}
 
 
@@ -122,12 +124,12 @@ def pytest_configure(config):
     """The controller process (not an xdist worker) makes the session's figure cache; the workers it
     starts inherit its path (tests/fixtures/integrate/support.py: FIGURE_CACHE_VARIABLE)."""
     if not hasattr(config, "workerinput"):
-        os.environ["UPSKILLING_TEST_FIGURE_CACHE"] = tempfile.mkdtemp(prefix="upskilling-test-figures-")
+        os.environ[FIGURE_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="upskilling-test-figures-")
 
 
 def pytest_unconfigure(config):
     if not hasattr(config, "workerinput"):
-        cache = os.environ.pop("UPSKILLING_TEST_FIGURE_CACHE", None)
+        cache = os.environ.pop(FIGURE_CACHE_VARIABLE, None)
         if cache:
             shutil.rmtree(cache, ignore_errors=True)
 

@@ -2,8 +2,8 @@
 
 Some libraries import every optional backend at import time when it is installed. Presidio's analyzer
 imports its ``TransformersNlpEngine`` (``transformers``, about 3 s here) and probes for a GPU with
-``torch`` (2 s) even when, as in the ingest job, only its regular-expression recognizers run on ``spacy.blank("en")``. Inside :func:`absent`, each
-listed package that is not imported yet is marked absent (``sys.modules[name] = None``: Python then
+``torch`` (2 s) even when, as in the ingest job, only its regular-expression recognizers run on
+``spacy.blank("en")``. Inside :func:`absent`, each listed package that is not imported yet is marked absent (``sys.modules[name] = None``: Python then
 raises ``ModuleNotFoundError`` for it, the documented way to block an import), so the library takes its
 own "not installed" branch; on exit the marks are removed and the packages import normally again.
 

@@ -27,13 +27,10 @@ def _fill(x, out):
     n = x.shape[0]
     for i in range(n):
         for j in range(i + 1, n):
-            d = _dist.cosine(x[i], x[j])
+            # scikit-learn fills the upper triangle, then adds its transpose: each value plus 0.0
+            d = _dist.cosine(x[i], x[j]) + 0.0
             out[i, j] = d
             out[j, i] = d
-    for i in range(n):  # scikit-learn's out + out.T: each off-diagonal value plus 0.0
-        for j in range(n):
-            if i != j:
-                out[i, j] = out[i, j] + 0.0
     for i in range(n):
         out[i, i] = _dist.cosine(x[i], x[i])
 

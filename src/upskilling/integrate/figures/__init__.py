@@ -166,7 +166,7 @@ def _ordinal_forest(inputs: Inputs, settings: dict):
 def _topic_keywords(inputs: Inputs, settings: dict):
     th = inputs["themes"]
     return _module("themes").topic_keywords(inputs["topics"], list(th["theme"]), io.theme_labels(th),
-                                 k=_fig(settings)["keywords_per_topic"])
+                                            k=_fig(settings)["keywords_per_topic"])
 
 
 def _theme_prevalence(inputs: Inputs, settings: dict):
