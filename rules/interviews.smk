@@ -1,11 +1,12 @@
-# Interview stage: transcripts -> redacted turns -> segments -> embeddings (cached) ->
-# inductive topics (+ their stability over seeds, same process) and deductive theme coding -> segments table ->
+# Interview stage: transcripts -> redacted turns -> segments -> embeddings (cached; with the codebook's and the
+# protocol's reference texts) -> inductive topics, their stability over seeds and deductive theme coding (three
+# jobs side by side, none of which loads the embedding model for a text already embedded) -> segments table ->
 # prevalence, quotes -> validation against the human coding.
 # Logic in src/upskilling/interviews/ (one function per rule in upskilling.interviews.steps); settings in
 # the `interviews:` section of config/config.yaml (schema src/upskilling/schemas/config_interviews.schema.yaml).
 #
-# The embedding rule depends only on the segments and the embedding settings: a change to the topic
-# parameters re-runs the topic rule (stability included) and what reads topics, never the embedding.
+# The embedding rule depends only on the segments, the codebook / protocol texts and the embedding settings: a
+# change to the topic parameters re-runs the topic and stability rules and what reads them, never the embedding.
 from upskilling.interviews.topics import derive_seed as _derive_seed
 
 # Validated, with every default filled, by validate_config in rules/common.smk.
@@ -68,6 +69,8 @@ scattergather:
 rule interviews_embed_shard:
     input:
         segments=rules.interviews_segment.output.segments,
+        themes=config["themes"],
+        protocol=_iv_optional("protocol"),
     output:
         shard=temp(f"{_IV_PROCESSED}/embedding_shards/{{scatteritem}}.npz"),
     log:
@@ -97,6 +100,7 @@ rule interviews_embed:
         embeddings=f"{_IV_PROCESSED}/embeddings.npy",
         meta=f"{_IV_PROCESSED}/embeddings.json",
         context=f"{_IV_PROCESSED}/context_embeddings.npy",
+        reference=f"{_IV_PROCESSED}/codebook_embeddings.npz",
     log:
         f"{_IV_LOGS}/embed.log",
     priority: _IV_CRITICAL_PATH
@@ -113,6 +117,8 @@ rule interviews_topics:
         segments=rules.interviews_segment.output.segments,
         embeddings=rules.interviews_embed.output.embeddings,
         meta=rules.interviews_embed.output.meta,
+        context=rules.interviews_embed.output.context,
+        reference=rules.interviews_embed.output.reference,
         themes=config["themes"],
         protocol=_iv_optional("protocol"),
     output:
@@ -124,15 +130,12 @@ rule interviews_topics:
         ),
         model=directory(f"{_IV_RESULTS}/topic_model"),
         info=f"{_IV_PROCESSED}/topics_fit.json",
-        # the seed re-fits (stability) run in the same process: JIT compilation is paid once
-        stability=f"{_IV_PROCESSED}/stability.csv",
-        stability_summary=f"{_IV_PROCESSED}/stability.json",
     log:
         f"{_IV_LOGS}/topics.log",
     priority: _IV_CRITICAL_PATH
     conda:
         "../envs/interviews.yaml"
-    threads: 1  # UMAP is seeded (one thread): the coding job runs beside it
+    threads: 1  # UMAP is seeded (one thread): the stability and coding jobs run beside it
     resources:
         mem_mb=_mem_mb(1500, per_input_mb=150),
         runtime=_runtime_min(5, per_input_mb=1),
@@ -140,10 +143,38 @@ rule interviews_topics:
         topics=_sorted_keys(INTERVIEWS["topics"]),
         theme_vectors=_sorted_keys(INTERVIEWS["theme_vectors"]),
         seed=_IV_TOPIC_SEED,
-        stability=_sorted_keys(INTERVIEWS["stability"]),
-        master_seed=config["seed"],
+        cache_dir=INTERVIEWS["embedding"]["cache_dir"],
     script:
         "../scripts/interviews_topics.py"
+
+
+rule interviews_stability:
+    input:
+        segments=rules.interviews_segment.output.segments,
+        embeddings=rules.interviews_embed.output.embeddings,
+        meta=rules.interviews_embed.output.meta,
+        reference=rules.interviews_embed.output.reference,
+        themes=config["themes"],
+    output:
+        stability=f"{_IV_PROCESSED}/stability.csv",
+        stability_summary=f"{_IV_PROCESSED}/stability.json",
+    log:
+        f"{_IV_LOGS}/stability.log",
+    priority: _IV_CRITICAL_PATH
+    conda:
+        "../envs/interviews.yaml"
+    threads: 1  # seeded UMAP, one thread per fit
+    resources:
+        mem_mb=_mem_mb(1500, per_input_mb=150),
+        runtime=_runtime_min(5, per_input_mb=INTERVIEWS["stability"]["n_seeds"]),
+    params:
+        topics=_sorted_keys(INTERVIEWS["topics"]),
+        theme_vectors=_sorted_keys(INTERVIEWS["theme_vectors"]),
+        stability=_sorted_keys(INTERVIEWS["stability"]),
+        master_seed=config["seed"],
+        cache_dir=INTERVIEWS["embedding"]["cache_dir"],
+    script:
+        "../scripts/interviews_stability.py"
 
 
 rule interviews_code:
@@ -152,6 +183,7 @@ rule interviews_code:
         embeddings=rules.interviews_embed.output.embeddings,
         meta=rules.interviews_embed.output.meta,
         context=rules.interviews_embed.output.context,
+        reference=rules.interviews_embed.output.reference,
         themes=config["themes"],
         turns=rules.interviews_ingest.output.turns,
         human_coding=_iv_optional("human_coding"),
@@ -177,6 +209,7 @@ rule interviews_code:
         coding=_sorted_keys(INTERVIEWS["coding"]),
         redaction=_sorted_keys(INTERVIEWS["redaction"]),
         master_seed=config["seed"],
+        cache_dir=INTERVIEWS["embedding"]["cache_dir"],
     script:
         "../scripts/interviews_code.py"
 
@@ -260,7 +293,7 @@ rule interviews_validate:
         topics=rules.interviews_topics.output.topics,
         segmentation=rules.interviews_segment.output.summary,
         fit=rules.interviews_topics.output.info,
-        stability_summary=rules.interviews_topics.output.stability_summary,
+        stability_summary=rules.interviews_stability.output.stability_summary,
         coding_fit=rules.interviews_code.output.fit,
         embeddings_meta=rules.interviews_embed.output.meta,
     output:

@@ -19,4 +19,6 @@ steps.code(
     out_seeds=snakemake.output.seeds,
     out_fit=snakemake.output.fit,
     threads=snakemake.threads,
+    reference_npz=snakemake.input.reference,
+    cache_dir=snakemake.params.cache_dir,
 )

@@ -9,4 +9,5 @@ steps.embed_gather(
     out_npy=snakemake.output.embeddings,
     out_json=snakemake.output.meta,
     out_context_npy=snakemake.output.context,
+    out_reference_npz=snakemake.output.reference,
 )

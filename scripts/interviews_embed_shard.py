@@ -11,4 +11,6 @@ steps.embed_shard(
     cache_keep=snakemake.params.cache_keep,
     threads=snakemake.threads,
     out_npz=snakemake.output.shard,
+    themes_yaml=snakemake.input.themes,
+    protocol=snakemake.input.protocol[0] if snakemake.input.protocol else None,
 )

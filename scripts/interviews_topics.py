@@ -17,8 +17,7 @@ steps.topics(
     out_topics=snakemake.output.topics,
     out_model_dir=snakemake.output.model,
     out_info=snakemake.output.info,
-    stability_cfg=dict(snakemake.params.stability),
-    master_seed=snakemake.params.master_seed,
-    out_stability_csv=snakemake.output.stability,
-    out_stability_json=snakemake.output.stability_summary,
+    context_npy=snakemake.input.context,
+    reference_npz=snakemake.input.reference,
+    cache_dir=snakemake.params.cache_dir,
 )

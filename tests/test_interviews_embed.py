@@ -374,3 +374,42 @@ def test_an_empty_segments_table_stops_every_embedding_job(tmp_path, monkeypatch
                  lambda: steps.embed(tmp_path / "segments.csv", 32, "", 3, 1, tmp_path / "e.npy", tmp_path / "e.json")):
         with pytest.raises(InputError, match=r"no segments to embed.*interviews\.segmentation"):
             call()
+
+
+def test_shards_embed_the_reference_texts_in_blocks_and_the_gather_writes_them(tmp_path, monkeypatch):
+    """The codebook's and the protocol's reference texts (encoder.reference_texts) are split over the shards
+    like the rows; the gather writes each text once beside its vector (codebook_embeddings.npz)."""
+    import torch
+
+    from upskilling import model as model_mod
+    from upskilling.interviews import steps
+    from upskilling.interviews.encoder import reference_texts
+
+    from conftest import ROOT
+
+    stub = StubModel()
+    monkeypatch.setattr(model_mod, "load_model", lambda: stub)
+    monkeypatch.setattr(model_mod, "model_info", lambda: {"name": "stub", "sha256": SHA})
+    segments = pd.DataFrame({"segment_id": ["s0", "s1"], "text": ["one segment here", "and another"],
+                             "context": ["Q?", "Q?"]})
+    segments.to_csv(tmp_path / "segments.csv", index=False)
+    themes = ROOT / "config" / "themes.yaml"
+    expected = reference_texts(themes)
+    threads = torch.get_num_threads()
+    try:
+        files = [tmp_path / f"{i}-of-3.npz" for i in (1, 2, 3)]
+        for i, f in enumerate(files, start=1):
+            steps.embed_shard(tmp_path / "segments.csv", f"{i}-of-3", 32, "", 3, 1, f, themes_yaml=themes)
+        with np.load(files[0]) as z:
+            first = [str(t) for t in z["reference_texts"]]
+        assert first == [str(t) for t in np.array_split(np.array(expected, dtype=object), 3)[0]]
+        steps.embed_gather(tmp_path / "segments.csv", files, tmp_path / "e.npy", tmp_path / "e.json",
+                           tmp_path / "c.npy", tmp_path / "codebook.npz")
+    finally:
+        torch.set_num_threads(threads)
+    with np.load(tmp_path / "codebook.npz") as z:
+        texts, vectors = [str(t) for t in z["texts"]], z["vectors"]
+    assert texts == expected and vectors.shape == (len(expected), stub.dimension)
+    np.testing.assert_allclose(vectors[5], stub.vector(expected[5]))
+    meta = json.loads((tmp_path / "e.json").read_text())
+    assert meta["reference"] == {"n": len(expected), "n_reused": 0, "n_embedded": len(expected)}

@@ -49,20 +49,33 @@ def _threads(n) -> None:
     """Use the rule's ``threads`` in torch and in the BLAS / OpenMP pools numpy, scipy and scikit-learn
     call (threadpoolctl). Without the second limit OpenBLAS starts one thread per core for every small
     matrix product: the coding job's 50 budget-curve fits took 18 s instead of 7 s on 2 cores, with the
-    same results to the byte (OpenBLAS gives identical products here; tests check the outputs)."""
-    import torch
+    same results to the byte (OpenBLAS gives identical products here; tests check the outputs).
+    torch is limited only if this process has imported it (a :class:`.encoder.TextEncoder` that loads the
+    model sets its own threads): the jobs that never need the model do not import it."""
+    import sys
+
     from threadpoolctl import threadpool_limits
 
     n = max(1, int(n or 1))
-    torch.set_num_threads(n)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
     threadpool_limits(n)
 
 
-def _theme_matrix(themes, model, theme_cfg):
-    from .embed import encode
+def _theme_matrix(themes, encoder, theme_cfg):
+    """Theme vectors; ``encoder(texts) -> array`` (a :class:`.encoder.TextEncoder`)."""
     from .themes import theme_vectors
 
-    return theme_vectors(themes, lambda texts: encode(model, texts), theme_cfg["text"], theme_cfg["definition_weight"])
+    return theme_vectors(themes, encoder, theme_cfg["text"], theme_cfg["definition_weight"])
+
+
+def _encoder(meta: dict, segments: pd.DataFrame, context_npy, reference_npz, cache_dir, threads: int):
+    """A :class:`.encoder.TextEncoder` that knows the reference texts and the segments' context questions."""
+    from .encoder import TextEncoder, read_known
+
+    contexts = segments["context"].tolist() if "context" in segments.columns else None
+    known = read_known(reference_npz, contexts, context_npy if contexts is not None else None)
+    return TextEncoder(meta, cache_dir, known=known, batch_size=int(meta.get("batch_size") or 32), threads=threads)
 
 
 # ---------------------------------------------------------------- rules
@@ -170,23 +183,33 @@ def _window(segments: pd.DataFrame, model, max_seq_length: int) -> dict:
 
 
 def _embed_job(segments_csv, threads: int, batch_size: int, cache_dir, cache_keep: int, with_context: bool,
-               scatteritem: str | None = None) -> tuple:
-    """One embedding job: the segments (all, or shard ``scatteritem``'s rows), their vectors, context vectors
-    and the job's meta (model, cache counts, context counts, torch threads). An empty segments table stops."""
+               scatteritem: str | None = None, reference: list[str] | None = None) -> tuple:
+    """One embedding job: the segments (all, or shard ``scatteritem``'s rows), their vectors, context vectors,
+    the vectors of the ``reference`` texts (:func:`.encoder.reference_texts`; None: none) and the job's meta
+    (model, cache counts, context and reference counts, torch threads). An empty segments table stops."""
     import torch
 
     from ..model import load_model, model_info
+    from .embed import embed_segments
 
     segments = read_csv(segments_csv, dtype={"text": str, "context": str})
     if segments.empty:
         raise InputError(f"{segments_csv}: no segments to embed; check the transcripts and interviews.segmentation")
+    torch.set_num_threads(max(1, int(threads or 1)))
     _threads(threads)
     rows = segments if scatteritem is None else segments.iloc[shard_rows(len(segments), scatteritem)]
     info_model = model_info()
-    vectors, context, info, context_info = _embed_rows(rows, segments_csv, load_model(), info_model["sha256"],
+    model = load_model()
+    vectors, context, info, context_info = _embed_rows(rows, segments_csv, model, info_model["sha256"],
                                                        batch_size, cache_dir, cache_keep, with_context)
-    meta = {"model": info_model, **info, "context": context_info, "torch_threads": torch.get_num_threads()}
-    return rows, vectors, context, meta
+    ref_vectors, ref_info = None, None
+    if reference:
+        ref_vectors, ref_info = embed_segments(list(reference), model, info_model["sha256"], cache_dir or None,
+                                               batch_size=batch_size, cache_keep=cache_keep, label="reference texts")
+        ref_info = {k: ref_info[k] for k in ("n", "n_reused", "n_embedded", "cache_hit")}
+    meta = {"model": info_model, **info, "context": context_info, "reference": ref_info,
+            "torch_threads": torch.get_num_threads()}
+    return rows, vectors, context, meta, ref_vectors
 
 
 def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: int, out_npy, out_json,
@@ -195,8 +218,8 @@ def embed(segments_csv, batch_size: int, cache_dir, cache_keep: int, threads: in
     texts already embedded (``cache_keep`` = model/settings stores kept); write embeddings.npy,
     context_embeddings.npy and embeddings.json (with ``n_reused`` / ``n_embedded``). The pipeline does
     the same in shards: :func:`embed_shard` and :func:`embed_gather`."""
-    rows, vectors, context, meta = _embed_job(segments_csv, threads, batch_size, cache_dir, cache_keep,
-                                              out_context_npy is not None)
+    rows, vectors, context, meta, _ = _embed_job(segments_csv, threads, batch_size, cache_dir, cache_keep,
+                                                 out_context_npy is not None)
     np.save(_out(out_npy), vectors)
     if out_context_npy is not None:
         np.save(_out(out_context_npy), context)
@@ -222,15 +245,27 @@ def shard_rows(n_rows: int, scatteritem: str) -> np.ndarray:
 
 
 def embed_shard(segments_csv, scatteritem: str, batch_size: int, cache_dir, cache_keep: int, threads: int,
-                out_npz) -> None:
-    """Embed one shard of the segments (rows :func:`shard_rows`) and their preceding questions with the
-    per-text cache; write ``out_npz`` (segment_ids, embeddings, context, info as JSON text)."""
-    rows, vectors, context, meta = _embed_job(segments_csv, threads, batch_size, cache_dir, cache_keep, True,
-                                              scatteritem)
-    log.info("embedding shard %s: %d segments (%d reused, %d embedded)", scatteritem, len(rows),
-             meta["n_reused"], meta["n_embedded"])
+                out_npz, themes_yaml=None, protocol=None) -> None:
+    """Embed one shard of the segments (rows :func:`shard_rows`), their preceding questions and the shard's
+    block of the codebook / protocol reference texts (:func:`.encoder.reference_texts`, split like the rows;
+    ``themes_yaml=None``: none) with the per-text cache; write ``out_npz`` (segment_ids, embeddings, context,
+    reference_texts, reference, info as JSON text)."""
+    reference = []
+    if themes_yaml is not None:
+        from .encoder import reference_texts
+
+        i, n = parse_shard(scatteritem)
+        reference = [str(t) for t in np.array_split(np.array(reference_texts(themes_yaml, protocol), dtype=object),
+                                                     n)[i - 1]]
+    rows, vectors, context, meta, ref = _embed_job(segments_csv, threads, batch_size, cache_dir, cache_keep, True,
+                                                   scatteritem, reference)
+    log.info("embedding shard %s: %d segments (%d reused, %d embedded), %d reference texts", scatteritem, len(rows),
+             meta["n_reused"], meta["n_embedded"], len(reference))
+    dim = vectors.shape[1]
     np.savez(_out(out_npz), segment_ids=np.array(rows["segment_id"].tolist(), dtype=str), embeddings=vectors,
-             context=context, info=np.array(json_text({"shard": scatteritem, **meta})))
+             context=context, reference_texts=np.array(reference, dtype=str),
+             reference=ref if ref is not None else np.zeros((0, dim), dtype=np.float32),
+             info=np.array(json_text({"shard": scatteritem, **meta})))
 
 
 def _gather_windows(windows: list) -> dict | None:
@@ -244,15 +279,20 @@ def _gather_windows(windows: list) -> dict | None:
             "truncated_segment_ids": [i for w in windows for i in w["truncated_segment_ids"]]}
 
 
-def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context_npy) -> None:
+def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context_npy, out_reference_npz=None) -> None:
     """Concatenate the embedding shards in order (1-of-n, 2-of-n, ...) into embeddings.npy,
-    context_embeddings.npy and embeddings.json (totals over the shards, and each shard's counts and
+    context_embeddings.npy, codebook_embeddings.npz (the reference texts and their vectors; written when
+    ``out_reference_npz`` is given) and embeddings.json (totals over the shards, and each shard's counts and
     times under ``shards``). Stops if the shards do not cover the segments in order."""
     segments = read_csv(segments_csv, usecols=["segment_id"])  # the ids are all the gather checks
     parts = []
     for path in shard_files:
         with np.load(path, allow_pickle=False) as z:
-            parts.append({k: z[k] for k in ("segment_ids", "embeddings", "context")} | {"info": json.loads(str(z["info"]))})
+            part = {k: z[k] for k in ("segment_ids", "embeddings", "context")} | {"info": json.loads(str(z["info"]))}
+            part["reference_texts"] = z["reference_texts"] if "reference_texts" in z.files else np.zeros(0, dtype=str)
+            part["reference"] = z["reference"] if "reference" in z.files else np.zeros((0, part["embeddings"].shape[1]),
+                                                                                      dtype=np.float32)
+            parts.append(part)
     parts.sort(key=lambda p: parse_shard(p["info"]["shard"])[0])
     ids = [str(x) for p in parts for x in p["segment_ids"]]
     if ids != segments["segment_id"].tolist():
@@ -263,11 +303,14 @@ def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context
         raise InputError(f"embedding shards were made with different models ({sorted(shas)}); re-run them")
     np.save(_out(out_npy), np.vstack([p["embeddings"] for p in parts]).astype(np.float32, copy=False))
     np.save(_out(out_context_npy), np.vstack([p["context"] for p in parts]).astype(np.float32, copy=False))
+    if out_reference_npz is not None:
+        np.savez(_out(out_reference_npz), texts=np.concatenate([p["reference_texts"] for p in parts]).astype(str),
+                 vectors=np.vstack([p["reference"] for p in parts]).astype(np.float32, copy=False))
     infos = [p["info"] for p in parts]
     first = next((i for i in infos if i["n"]), infos[0])
 
     def total(key, sub=None):
-        return int(sum((i[sub] or {}).get(key, 0) if sub else i.get(key, 0) for i in infos))
+        return int(sum((i.get(sub) or {}).get(key, 0) if sub else i.get(key, 0) for i in infos))
 
     context = {k: total(k, "context") for k in ("n", "n_reused", "n_embedded")}
     summary = {"model": first["model"], **{k: v for k, v in first.items() if k in ("cache_key", "dimension",
@@ -276,6 +319,7 @@ def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context
                "cache_hit": all(i["cache_hit"] for i in infos),
                "seconds": max(i.get("seconds", 0.0) for i in infos),
                "context": {**context, "cache_hit": all((i["context"] or {}).get("cache_hit", True) for i in infos)},
+               "reference": {k: total(k, "reference") for k in ("n", "n_reused", "n_embedded")},
                "torch_threads": first["torch_threads"],
                "window": _gather_windows([i.get("window") for i in infos]),
                "n_shards": len(parts),
@@ -290,35 +334,38 @@ def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context
 def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
            seed: int, out_segments, out_topics, out_model_dir, out_info, threads: int = 1,
            protocol=None, stability_cfg: dict | None = None, master_seed: int | None = None,
-           out_stability_csv=None, out_stability_json=None) -> None:
+           out_stability_csv=None, out_stability_json=None, context_npy=None, reference_npz=None,
+           cache_dir=None) -> None:
     """Fit the topic model; write results segments.csv, topics.csv, the safetensors model, topics_fit.json.
 
     Each segment's preceding interviewer question (the ``context`` column of segments.csv) is matched to the
     ``protocol`` questions (:mod:`.inductive`; no protocol file: questions identified by their text):
     topics.csv gets ``protocol_question`` / ``protocol_share`` and topics_fit.json
-    ``protocol_alignment``.
+    ``protocol_alignment``. Texts other than the segments (codebook, questions, KeyBERT's words) are
+    embedded by a :class:`.encoder.TextEncoder` (``context_npy``, ``reference_npz`` and ``cache_dir``
+    first; the model only for new texts). With ``out_stability_csv`` the seed re-fits of :func:`stability`
+    run in this process too (the pipeline runs them in their own rule, beside this one).
     """
-    from ..model import MODEL_NAME, load_model, model_info
-    from .embed import encode
+    from ..model import MODEL_NAME, model_info
     from .inductive import protocol_alignment, question_ids, read_protocol
     from .themes import load_themes
     from .topics import fit_topics, save_model, segment_table
 
     _threads(threads)
-    segments, vectors, _ = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
+    segments, vectors, meta = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
     themes = load_themes(themes_yaml)
-    model = load_model()
+    encoder = _encoder(meta, segments, context_npy, reference_npz, cache_dir, threads)
     log.info("segment embeddings read from %s (%d x %d): not embedding again", embeddings_npy, *vectors.shape)
-    matrix = _theme_matrix(themes, model, theme_cfg)
+    matrix = _theme_matrix(themes, encoder, theme_cfg)
     qids, questions = None, {}
     if "context" in segments.columns:
         questions = read_protocol(protocol)
         asked = segments["context"].fillna("").astype(str)
-        qids = question_ids(asked, questions, embed=lambda texts: encode(model, texts)).to_numpy()
+        qids = question_ids(asked, questions, embed=encoder).to_numpy()
         log.info("preceding questions: %d protocol questions read, %d distinct question ids, %.1f%% probes",
                  len(questions), len(set(qids)), 100 * float(np.mean(qids == "probe")))
     fit = fit_topics(segments["text"].tolist(), vectors, segments["participant_id"].to_numpy(), themes, matrix,
-                     topics_cfg, seed, model, segment_ids=segments["segment_id"].to_numpy(), question_ids=qids)
+                     topics_cfg, seed, encoder, segment_ids=segments["segment_id"].to_numpy(), question_ids=qids)
     log.info("topic model: %d topics (%d zero-shot), outliers %.1f%% -> %.1f%% after reduction, %.1f s",
              fit.info["n_topics"], fit.info["n_zeroshot_topics"], 100 * fit.info["outlier_share_before"],
              100 * fit.info["outlier_share_after"], fit.info["seconds"])
@@ -334,33 +381,35 @@ def topics(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cf
     write_json({**fit.info, "model": model_info(), "theme_ids": [t["id"] for t in themes],
                 "protocol_alignment": alignment, "topics": topics_cfg, "theme_vectors": theme_cfg}, out_info)
     if out_stability_csv is not None:
-        # the seed re-fits run in this process: numba compiles UMAP / pynndescent once, not once per rule
-        _stability_fits(segments, vectors, themes, matrix, model, topics_cfg, master_seed,
+        _stability_fits(segments, vectors, themes, matrix, encoder, topics_cfg, master_seed,
                         stability_cfg["n_seeds"], stability_cfg["seeds"], out_stability_csv, out_stability_json)
+    log.info("topics: %s", encoder.summary())
 
 
 def stability(segments_csv, embeddings_npy, embeddings_json, themes_yaml, topics_cfg: dict, theme_cfg: dict,
-              master_seed: int, n_seeds: int, seeds: list, out_csv, out_json, threads: int = 1) -> None:
-    """Re-fit the topic model over several seeds on its own (the pipeline runs the re-fits inside
-    :func:`topics`); write the assignments and the pairwise-ARI summary."""
-    from ..model import load_model
+              master_seed: int, n_seeds: int, seeds: list, out_csv, out_json, threads: int = 1, reference_npz=None,
+              cache_dir=None) -> None:
+    """Re-fit the topic model over several seeds (its own rule, beside :func:`topics`: numba's on-disk cache
+    compiles UMAP once per environment, not once per job); write the assignments and the pairwise-ARI
+    summary. The re-fits compute no keywords, so they never need the embedding model."""
     from .themes import load_themes
 
     _threads(threads)
-    segments, vectors, _ = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
+    segments, vectors, meta = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
     themes = load_themes(themes_yaml)
-    model = load_model()
-    _stability_fits(segments, vectors, themes, _theme_matrix(themes, model, theme_cfg), model, topics_cfg,
+    encoder = _encoder(meta, segments, None, reference_npz, cache_dir, threads)
+    _stability_fits(segments, vectors, themes, _theme_matrix(themes, encoder, theme_cfg), encoder, topics_cfg,
                     master_seed, n_seeds, seeds, out_csv, out_json)
+    log.info("stability: %s", encoder.summary())
 
 
-def _stability_fits(segments, vectors, themes, matrix, model, topics_cfg, master_seed, n_seeds, seeds, out_csv,
+def _stability_fits(segments, vectors, themes, matrix, encoder, topics_cfg, master_seed, n_seeds, seeds, out_csv,
                     out_json) -> None:
     from .stability import run_seeds, stability_seeds, summarise
 
     run_list = stability_seeds(master_seed, n_seeds, seeds)
     assignments, runs = run_seeds(segments["text"].tolist(), vectors, segments["participant_id"].to_numpy(), themes,
-                                  matrix, topics_cfg, run_list, model)
+                                  matrix, topics_cfg, run_list, encoder)
     summary = summarise(assignments, runs)
     log.info("stability over %d seeds: mean pairwise ARI %.3f (themes), %.3f (topics)", summary["n_runs"],
              summary["mean_pairwise_ari"], summary["mean_pairwise_ari_topics"])
@@ -403,19 +452,19 @@ def quotes(results_segments, embeddings_npy, embeddings_json, themes_yaml, cente
 
 def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml, human_coding, turns_csv,
          redaction_list, redaction: dict, coding_cfg: dict, master_seed: int, out_coding, out_seeds, out_fit,
-         threads: int = 1) -> None:
-    """Deductive theme coding (zero-shot and few-shot): coding.csv, coding_seeds.csv, coding_fit.json."""
-    from ..model import load_model
+         threads: int = 1, reference_npz=None, cache_dir=None) -> None:
+    """Deductive theme coding (zero-shot and few-shot): coding.csv, coding_seeds.csv, coding_fit.json.
+    The codebook's texts come from ``reference_npz`` / ``cache_dir`` (:class:`.encoder.TextEncoder`; the model
+    is loaded only for a text in neither)."""
     from .coding import (code_segments, codebook_texts, features, labelling_budget, prevalence_over_seeds,
                          prototypes, robustness_runs, robustness_seeds, split_participants, zero_shot)
     from .coding_io import read_human_coding
-    from .embed import encode
     from .redact import make_redactor
     from .themes import load_codebook
     from .topics import derive_seed
 
     _threads(threads)
-    segments, vectors, _ = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
+    segments, vectors, meta = _segments_and_embeddings(segments_csv, embeddings_npy, embeddings_json)
     questions = np.load(context_npy)
     if len(questions) != len(segments):
         raise InputError(f"{context_npy}: {len(questions)} rows for {len(segments)} segments; re-run the embedding rule")
@@ -423,7 +472,9 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
     theme_ids = [t["id"] for t in themes]
     labels = theme_ids + [OTHER]
     texts, text_labels = codebook_texts(themes, other)
-    protos = prototypes(encode(load_model(), texts), text_labels, labels)
+    encoder = _encoder(meta, segments, None, reference_npz, cache_dir, threads)
+    protos = prototypes(encoder(texts), text_labels, labels)
+    log.info("coding: %s", encoder.summary())
     groups = segments["participant_id"].to_numpy()
     w = coding_cfg["context_weight"]
     zs = coding_cfg["zero_shot"]

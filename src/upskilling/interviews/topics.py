@@ -205,29 +205,55 @@ def _theme_backend(embedding_model, fixed: dict):
     ``fixed`` maps the zero-shot theme texts to the theme vectors of :func:`themes.theme_vectors`
     (definition and seed words averaged represent a theme better than one embedded text) and every
     segment text to its precomputed embedding, so BERTopic never embeds a segment again
-    (KeyBERTInspired asks for its representative documents); only KeyBERT's candidate words go to the
+    (KeyBERTInspired asks for its representative documents); only KeyBERT's candidate words go to
+    ``embedding_model``: a :class:`.encoder.TextEncoder` (or any ``texts -> array`` callable), or a
     SentenceTransformer.
     """
+    _import_bertopic()
     from bertopic.backend import BaseEmbedder
-    from bertopic.backend._sentencetransformers import SentenceTransformerBackend
+
+    if callable(getattr(embedding_model, "encode", None)):  # a SentenceTransformer
+        from .embed import encode as st_encode
+
+        def encode(texts):
+            return st_encode(embedding_model, texts)
+    else:
+        encode = embedding_model
 
     class ThemeBackend(BaseEmbedder):
-        def __init__(self):
-            super().__init__()
-            self.inner = SentenceTransformerBackend(embedding_model)
-
         def embed(self, documents, verbose=False):
             documents = list(documents)
             # sorted and unique: KeyBERT builds its word list from a set, whose order changes between
             # processes; a fixed order gives fixed batches and so bit-identical vectors run to run
             missing = sorted({d for d in documents if d not in fixed})
-            encoded = dict(zip(missing, self.inner.embed(missing, verbose=verbose))) if missing else {}
+            encoded = dict(zip(missing, np.asarray(encode(missing), dtype=np.float32))) if missing else {}
             return np.vstack([fixed[d] if d in fixed else encoded[d] for d in documents])
 
     return ThemeBackend()
 
 
+def _import_bertopic() -> None:
+    """Import BERTopic without the optional packages it loads at import time and this package never uses
+    through it: sentence-transformers (with transformers and torch, about 3 s; the segments' vectors are
+    precomputed and other texts go through :class:`.encoder.TextEncoder`) and plotly (its plotting module,
+    1.4 s). See :func:`upskilling.imports.absent`; a package already imported is left alone."""
+    import sys
+
+    if "bertopic" in sys.modules:
+        return
+    # scipy.stats first: its import runs array-API checks that look up sys.modules["torch"] and would find
+    # the absence mark (they skip a package that is not there, not one marked absent)
+    import scipy.stats  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+
+    from ..imports import absent
+
+    with absent("sentence_transformers", "transformers", "torch", "plotly"):
+        import bertopic  # noqa: F401
+
+
 def _build(params: dict, cfg: dict, seed: int, embedding_model, zeroshot_list, seed_list):
+    _import_bertopic()
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -277,7 +303,8 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, groups, themes: list[di
     themes, theme_matrix : the codebook and its theme vectors (:func:`themes.theme_vectors`).
     cfg : the validated ``interviews.topics`` config section.
     seed : UMAP / KeyBERT seed.
-    embedding_model : SentenceTransformer, needed for zero-shot texts and KeyBERTInspired.
+    embedding_model : ``texts -> array`` (a :class:`.encoder.TextEncoder`) or a SentenceTransformer, needed
+        for zero-shot texts and KeyBERTInspired.
     reduce : reduce outliers (``cfg['outliers']``). representations : compute keywords (off for the
         stability re-fits, which only need assignments).
     segment_ids : ids for the ``representative`` column (default: the segment's position).
