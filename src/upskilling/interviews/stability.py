@@ -13,7 +13,6 @@ import logging
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import adjusted_rand_score
 
 from ..errors import InputError
 from .topics import derive_seed, fit_topics
@@ -57,6 +56,8 @@ def pairwise_ari(assignments: pd.DataFrame, column: str) -> pd.DataFrame:
 
     Returns ``seed_a, seed_b, ari``.
     """
+    from sklearn.metrics import adjusted_rand_score  # here: provenance imports this module for its seeds only
+
     wide = assignments.pivot(index="segment_index", columns="seed", values=column)
     rows = [{"seed_a": a, "seed_b": b, "ari": float(adjusted_rand_score(wide[a], wide[b]))}
             for a, b in itertools.combinations(wide.columns, 2)]
