@@ -32,7 +32,7 @@ def test_slurm_profile_dry_run_plans_the_sharded_embedding(repo):
     shard_items = sorted(set(re.findall(r"scatteritem=(\d+-of-\d+)", out)), key=lambda s: int(s.split("-")[0]))
     assert shard_items == [f"{i}-of-{shards}" for i in range(1, shards + 1)]
     # every heavy rule carries memory and runtime for the cluster, and the account/partition defaults
-    for rule in ("interviews_embed_shard", "interviews_topics", "interviews_code"):
+    for rule in ("interviews_embed_shard", "interviews_topics", "interviews_stability", "interviews_code"):
         block = out[out.index(f"rule {rule}:"):]
         resources = block[block.index("resources:"):block.index("\n", block.index("resources:"))]
         assert "mem_mb=" in resources and "runtime=" in resources and "slurm_partition=" in resources, resources
