@@ -86,9 +86,10 @@ rule integrate_claims:
             "quotes",
             "scored",
             "codebook",
-            "segments",
         ),
         **_ROSTER,
+        # the coded segments without topics: a topic setting does not re-run the joint display
+        segments=path_of(rules.interviews_coded_segments.output.segments),
     output:
         csv=report(
             "results/claims.csv",

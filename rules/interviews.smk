@@ -1,7 +1,8 @@
 # Interview stage: transcripts -> redacted turns -> segments -> embeddings (cached; with the codebook's and the
 # protocol's reference texts) -> inductive topics, their stability over seeds and deductive theme coding (three
-# jobs side by side, none of which loads the embedding model for a text already embedded) -> segments table ->
-# prevalence, quotes -> validation against the human coding.
+# jobs side by side, none of which loads the embedding model for a text already embedded) -> coded segments
+# (no topic) -> prevalence, quotes; segments table (coding and topics) -> validation against the human coding.
+# What reads only the themes reads the coded segments, so a topic setting re-runs none of it.
 # Logic in src/upskilling/interviews/ (one function per rule in upskilling.interviews.steps); settings in
 # the `interviews:` section of config/config.yaml (schema src/upskilling/schemas/config_interviews.schema.yaml).
 #
@@ -214,10 +215,24 @@ rule interviews_code:
         "../scripts/interviews_code.py"
 
 
+rule interviews_coded_segments:
+    input:
+        segments=rules.interviews_segment.output.segments,
+        coding=rules.interviews_code.output.coding,
+    output:
+        segments=f"{_IV_PROCESSED}/coded_segments.csv",
+    log:
+        f"{_IV_LOGS}/coded_segments.log",
+    conda:
+        "../envs/interviews.yaml"
+    script:
+        "../scripts/interviews_coded_segments.py"
+
+
 rule interviews_segments:
     input:
         assignments=rules.interviews_topics.output.segments,
-        coding=rules.interviews_code.output.coding,
+        coded=rules.interviews_coded_segments.output.segments,
         topics=rules.interviews_topics.output.topics,
     output:
         segments=report(
@@ -245,7 +260,7 @@ rule interviews_segments:
 
 rule interviews_prevalence:
     input:
-        segments=rules.interviews_segments.output.segments,
+        segments=rules.interviews_coded_segments.output.segments,
         themes=config["themes"],
     output:
         prevalence=report(
@@ -263,7 +278,7 @@ rule interviews_prevalence:
 
 rule interviews_quotes:
     input:
-        segments=rules.interviews_segments.output.segments,
+        segments=rules.interviews_coded_segments.output.segments,
         embeddings=rules.interviews_embed.output.embeddings,
         meta=rules.interviews_embed.output.meta,
         themes=config["themes"],

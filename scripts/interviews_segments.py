@@ -3,6 +3,6 @@ from upskilling import logs
 from upskilling.interviews import steps
 
 log = logs.setup(snakemake, "interviews")
-steps.segments_table(snakemake.input.assignments, snakemake.input.coding, snakemake.input.topics,
+steps.segments_table(snakemake.input.assignments, snakemake.input.coded, snakemake.input.topics,
                      out_csv=snakemake.output.segments, out_spread=snakemake.output.spread,
                      out_candidates=snakemake.output.candidates)

@@ -127,8 +127,11 @@ def test_a_quotes_setting_reruns_the_quotes_and_what_reads_them_only(built, tmp_
 @pytest.mark.slow
 def test_a_topic_setting_never_reembeds_nor_touches_the_survey(built, tmp_path):
     jobs = planned(built, tmp_path, {"interviews": {"topics": {"min_dist": 0.05}}})
-    assert jobs["interviews_topics"] == 1, jobs
+    assert jobs["interviews_topics"] == 1 and jobs["interviews_stability"] == 1, jobs
     assert not set(jobs) & (EMBEDDING_AND_BEFORE | SURVEY_FIGURES), jobs
+    # what reads only the themes reads the coded segments (no topic): none of it is re-run
+    assert not set(jobs) & {"interviews_code", "interviews_coded_segments", "interviews_prevalence",
+                            "interviews_quotes", "integrate_claims", "integrate_figure_joint_display"}, jobs
     assert not any(r.startswith("survey_") for r in jobs), jobs
     assert jobs["integrate_notebook"] == 2, jobs  # not the survey notebook
 

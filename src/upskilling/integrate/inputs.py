@@ -25,7 +25,9 @@ COLUMNS = {
     "hypotheses": ["hypothesis", "claim", "test", "variables", "alternative", "statistic", "df", "p",
                    "p_adjusted", "correction", "effect_size_name", "effect_size", "ci_low", "ci_high",
                    "n", "alpha", "verdict", "primary"],
-    "segments": ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text", "topic",
+    # results/interviews/segments.csv adds topic and probability (the REFI-QDA export requires them);
+    # the joint display reads the coded segments without them (data/processed/interviews/coded_segments.csv)
+    "segments": ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text",
                  "theme", "theme_score", "theme_source", "coding_mode", "theme_zero_shot", "theme_few_shot",
                  "split"],
     "topics": ["topic", "size", "keywords", "keybert", "theme", "theme_similarity"],
@@ -38,6 +40,8 @@ COLUMNS = {
     "claims_people": ["claim", "participant_id", "score", "share_model", "share_human"],
     "claims_quotes": ["claim", "order", "role", "theme", "participant_id", "turn_id", "text", "agreement"],
 }
+#: results/interviews/segments.csv as the REFI-QDA export reads it: the coded segments and their topic
+COLUMNS["topic_segments"] = [*COLUMNS["segments"], "topic"]
 
 #: Identifier columns, always read as text: a survey whose ids are numbers ("17") must still join with a
 #: roster that names them, and "007" must stay "007".

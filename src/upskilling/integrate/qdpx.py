@@ -212,7 +212,7 @@ def write(segments_path: str, turns_path: str, themes_path: str, qdc: str, qdpx:
     from ..survey.plan import claim_specs
     from . import inputs as io
 
-    segments = io.read_table(segments_path, "segments")
+    segments = io.read_table(segments_path, "topic_segments")
     turns = io.read_table(turns_path, "turns")
     themes = io.read_themes(themes_path)
     titles = {k: v["title"] for k, v in claim_specs(analysis_path).items()} if analysis_path else {}

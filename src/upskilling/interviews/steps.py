@@ -510,20 +510,41 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
                 "n_codebook_texts": len(texts)}, out_fit)
 
 
-def segments_table(assignments_csv, coding_csv, topics_csv, out_csv, out_spread, out_candidates) -> None:
-    """results/interviews/segments.csv (the topic assignment beside the deductive coding), how each
-    inductive topic spreads over the coded themes, and the topics no theme covers (candidate themes)."""
+#: the segment columns of results/interviews/segments.csv before the coding's (the topic pair in between)
+_SEGMENT_COLUMNS = ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text"]
+_CODING_DTYPES = {c: str for c in ("theme", "theme_source", "coding_mode", "theme_zero_shot", "theme_few_shot",
+                                   "human_theme", "split")}
+
+
+def coded_segments(segments_csv, coding_csv, out_csv) -> None:
+    """data/processed/interviews/coded_segments.csv: each segment with its deductive coding and no topic.
+
+    What reads only the themes (prevalence, quotes, the joint display) reads this table, so that a topic
+    setting re-runs none of them; results/interviews/segments.csv (:func:`segments_table`) adds the topics."""
     from .coding import CODING_COLUMNS
+
+    segments = read_csv(segments_csv, dtype={"text": str, "context": str})
+    coding = read_csv(coding_csv, dtype=_CODING_DTYPES)
+    if segments["segment_id"].tolist() != coding["segment_id"].tolist():
+        raise InputError(f"{coding_csv}: segments differ from {segments_csv}; re-run the coding rule")
+    keep = [c for c in CODING_COLUMNS if c not in ("segment_id", "participant_id", "turn_id")]
+    out = pd.concat([segments[_SEGMENT_COLUMNS].reset_index(drop=True), coding[keep].reset_index(drop=True)], axis=1)
+    write_csv(out, out_csv)
+
+
+def segments_table(assignments_csv, coded_csv, topics_csv, out_csv, out_spread, out_candidates) -> None:
+    """results/interviews/segments.csv (the topic assignment beside the deductive coding of
+    :func:`coded_segments`), how each inductive topic spreads over the coded themes, and the topics no
+    theme covers (candidate themes)."""
     from .inductive import candidate_themes, topic_theme_spread
 
     topics = read_csv(assignments_csv, dtype={"text": str})
-    coding = read_csv(coding_csv, dtype={c: str for c in ("theme", "theme_source", "coding_mode", "theme_zero_shot",
-                                                          "theme_few_shot", "human_theme", "split")})
-    if topics["segment_id"].tolist() != coding["segment_id"].tolist():
-        raise InputError(f"{coding_csv}: segments differ from {assignments_csv}; re-run the coding rule")
-    keep = [c for c in CODING_COLUMNS if c not in ("segment_id", "participant_id", "turn_id")]
-    out = topics.drop(columns=[c for c in ("theme",) if c in topics.columns]).reset_index(drop=True)
-    out = pd.concat([out, coding[keep].reset_index(drop=True)], axis=1)
+    coded = read_csv(coded_csv, dtype={"text": str, **_CODING_DTYPES})
+    if topics["segment_id"].tolist() != coded["segment_id"].tolist():
+        raise InputError(f"{coded_csv}: segments differ from {assignments_csv}; re-run the coding rule")
+    at = coded.columns.get_loc("text") + 1
+    out = pd.concat([coded.iloc[:, :at].reset_index(drop=True), topics[["topic", "probability"]].reset_index(drop=True),
+                     coded.iloc[:, at:].reset_index(drop=True)], axis=1)
     write_csv(out, out_csv)
     spread = topic_theme_spread(out["topic"].to_numpy(), out["theme"].to_numpy())
     topic_table = read_csv(topics_csv, dtype={"keywords": str, "label": str})
