@@ -325,6 +325,25 @@ def ratio_again(n: int) -> int:
     return 0
 
 
+def corpus_again(n: int) -> int:
+    """Measure the ``n``-interview synthetic corpus again (after a change that affects only the interview
+    stage at that size) and put it in benchmarks/out/results.json and results.md, dated."""
+    path = OUT / "out" / "results.json"
+    res = json.loads(path.read_text())
+    base = Path(tempfile.mkdtemp(prefix="upskilling_bench_"))
+    snakemake(scratch_copy(base, "default"), f"{IV}/turns.csv")
+    interviews = default_turns(base)
+    name = f"synthetic ({n:,})"
+    res["interviews"][name] = interview_scale(base, re.sub(r"\W+", "_", name),
+                                              lambda f: synthetic_corpus(interviews, n, f), 1, n == 1000)
+    res["interviews"][name]["remeasured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    res["projection"] = projection(res)
+    path.write_text(json.dumps(res, indent=2), encoding="utf-8")
+    (OUT / "results.md").write_text(render(res), encoding="utf-8")
+    shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
 # ------------------------------------------------------------------ report
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -371,8 +390,8 @@ def render(res: dict) -> str:
             lines.append(f"| {name} | not available here | | " + " | " * len(stages) + " |")
             continue
         cells = " | ".join(f"{r['stages'][s]['wall_s']:.1f}" for s in stages)
-        lines.append(f"| {name} | {r['n_interviews']:,} | {r['n_segments']:,} | {cells} | {r['total_s']:.1f} | "
-                     f"{r['peak_gib']:.2f} |")
+        lines.append(f"| {name}{' (measured again ' + r['remeasured'] + ')' if r.get('remeasured') else ''} | "
+                     f"{r['n_interviews']:,} | {r['n_segments']:,} | {cells} | {r['total_s']:.1f} | {r['peak_gib']:.2f} |")
     lines += ["", "## Ratios (same run)", ""]
     for name, r in res["interviews"].items():
         if not r or "ratios" not in r:
@@ -384,13 +403,13 @@ def render(res: dict) -> str:
                   f"{q.get('n_texts', q['n']):,} texts {q['bare_encode_s']:.1f} s"
                   + (f" (mean of {len(q['bare_encode_runs_s'])} timings just before and after the rule: "
                      f"{', '.join(f'{t:.1f}' for t in q['bare_encode_runs_s'])} s)" if "bare_encode_runs_s" in q else "")
-                  + f": **{100 * q['embedding_throughput_ratio']:.0f} %** of bare throughput (floor 95 %)",
+                  + f": **{100 * q['embedding_throughput_ratio']:.1f} %** of bare throughput (floor 95 %)",
                   f"- topic rule's fit {q['topic_rule_fit_s']:.1f} s vs a plain `BERTopic().fit_transform` on the same "
                   f"embeddings {q['plain_bertopic_s']:.1f} s: **{q['topic_fit_vs_plain']:.2f}x** (floor 1.5x); with the "
                   f"stability rule beside it ({q['n_stability_seeds']} seed re-fits) the stage takes {q['topic_rule_wall_s']:.1f} s",
                   *([f"- the embedding ratio above was measured again by itself ({q['remeasured']}; `--ratio-again`, "
                      f"the shards' own encode time {q['shard_encode_s']:.1f} s); the full run's first measurement was "
-                     f"{100 * r['ratios_first']['embedding_throughput_ratio']:.0f} % "
+                     f"{100 * r['ratios_first']['embedding_throughput_ratio']:.1f} % "
                      f"(rule {r['ratios_first']['embedding_rule_s']:.1f} s, bare `encode` "
                      f"{r['ratios_first']['bare_encode_s']:.1f} s)"] if "ratios_first" in r else []),
                   f"- one interview added: {a['n_embedded']} texts embedded of {a['n_segments']:,} segments, "
@@ -426,6 +445,9 @@ def main(argv=None) -> int:
     parser.add_argument("--ratio-again", metavar="N", type=int, default=0,
                         help="measure the embedding ratio again on the N-interview synthetic corpus (embedding stage "
                              "from an empty cache, then a bare encode) and update benchmarks/out/results.json")
+    parser.add_argument("--corpus", metavar="N", type=int, default=0,
+                        help="measure the N-interview synthetic corpus again (1000 with its ratios) and update "
+                             "benchmarks/out/results.json and results.md (a dated line says so)")
     parser.add_argument("--render", action="store_true",
                         help="only write results.md again from benchmarks/out/results.json")
     args = parser.parse_args(argv)
@@ -435,6 +457,8 @@ def main(argv=None) -> int:
         return 0
     if args.ratio_again:
         return ratio_again(args.ratio_again)
+    if args.corpus:
+        return corpus_again(args.corpus)
     only = set(args.only.split(","))
     repeats = 1 if args.quick else args.repeats
     base = Path(tempfile.mkdtemp(prefix="upskilling_bench_"))

@@ -62,6 +62,17 @@ def _runtime_min(base, per_input_mb=0.0):
     return runtime
 
 
+# The topic model and its stability re-fits run side by side. On a large corpus each holds UMAP's neighbour
+# graph of every segment (about 2 GiB at 51,000 segments): one machine runs them one after the other. Each
+# requests one `large_fit` when its input exceeds this many MB (the default data: 2 MB; 1,000 interviews:
+# about 100 MB), and profiles/default/ allows one at a time; a cluster profile sets no limit.
+_LARGE_FIT_MB = 50
+
+
+def _large_fit(wildcards, input):
+    return int(input.size_mb > _LARGE_FIT_MB)
+
+
 wildcard_constraints:
     wave="|".join(WAVES),
 

@@ -140,6 +140,7 @@ rule interviews_topics:
     resources:
         mem_mb=_mem_mb(1500, per_input_mb=150),
         runtime=_runtime_min(5, per_input_mb=1),
+        large_fit=_large_fit,
     params:
         topics=_sorted_keys(INTERVIEWS["topics"]),
         theme_vectors=_sorted_keys(INTERVIEWS["theme_vectors"]),
@@ -168,6 +169,7 @@ rule interviews_stability:
     resources:
         mem_mb=_mem_mb(1500, per_input_mb=150),
         runtime=_runtime_min(5, per_input_mb=INTERVIEWS["stability"]["n_seeds"]),
+        large_fit=_large_fit,
     params:
         topics=_sorted_keys(INTERVIEWS["topics"]),
         theme_vectors=_sorted_keys(INTERVIEWS["theme_vectors"]),
