@@ -406,7 +406,8 @@ def render(res: dict) -> str:
                   + f": **{100 * q['embedding_throughput_ratio']:.1f} %** of bare throughput (floor 95 %)",
                   f"- topic rule's fit {q['topic_rule_fit_s']:.1f} s vs a plain `BERTopic().fit_transform` on the same "
                   f"embeddings {q['plain_bertopic_s']:.1f} s: **{q['topic_fit_vs_plain']:.2f}x** (floor 1.5x); with the "
-                  f"stability rule beside it ({q['n_stability_seeds']} seed re-fits) the stage takes {q['topic_rule_wall_s']:.1f} s",
+                  f"stability rule ({q['n_stability_seeds']} seed re-fits; on one machine after the topic rule for a "
+                  f"corpus this size, see `large_fit` in rules/common.smk) the stage takes {q['topic_rule_wall_s']:.1f} s",
                   *([f"- the embedding ratio above was measured again by itself ({q['remeasured']}; `--ratio-again`, "
                      f"the shards' own encode time {q['shard_encode_s']:.1f} s); the full run's first measurement was "
                      f"{100 * r['ratios_first']['embedding_throughput_ratio']:.1f} % "
