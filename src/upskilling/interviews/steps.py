@@ -195,8 +195,7 @@ def _embed_job(segments_csv, threads: int, batch_size: int, cache_dir, cache_kee
     segments = read_csv(segments_csv, dtype={"text": str, "context": str})
     if segments.empty:
         raise InputError(f"{segments_csv}: no segments to embed; check the transcripts and interviews.segmentation")
-    torch.set_num_threads(max(1, int(threads or 1)))
-    _threads(threads)
+    _threads(threads)  # torch is imported above, so its threads are set too
     rows = segments if scatteritem is None else segments.iloc[shard_rows(len(segments), scatteritem)]
     info_model = model_info()
     model = load_model()
@@ -288,11 +287,8 @@ def embed_gather(segments_csv, shard_files: list, out_npy, out_json, out_context
     parts = []
     for path in shard_files:
         with np.load(path, allow_pickle=False) as z:
-            part = {k: z[k] for k in ("segment_ids", "embeddings", "context")} | {"info": json.loads(str(z["info"]))}
-            part["reference_texts"] = z["reference_texts"] if "reference_texts" in z.files else np.zeros(0, dtype=str)
-            part["reference"] = z["reference"] if "reference" in z.files else np.zeros((0, part["embeddings"].shape[1]),
-                                                                                      dtype=np.float32)
-            parts.append(part)
+            parts.append({k: z[k] for k in ("segment_ids", "embeddings", "context", "reference_texts", "reference")}
+                         | {"info": json.loads(str(z["info"]))})
     parts.sort(key=lambda p: parse_shard(p["info"]["shard"])[0])
     ids = [str(x) for p in parts for x in p["segment_ids"]]
     if ids != segments["segment_id"].tolist():
