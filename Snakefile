@@ -8,8 +8,11 @@ min_version("9.0")
 # config/config.yaml read by the project's loader first: a YAML error is one line with line and column
 # (Snakemake's own message says only "not valid JSON or YAML").
 from upskilling.config import check_configfile
+from upskilling.imports import compile_package
 
 check_configfile("config/config.yaml")
+# the package's bytecode, written once for all jobs (none is written where PYTHONDONTWRITEBYTECODE is set)
+compile_package()
 
 
 configfile: "config/config.yaml"

@@ -121,9 +121,14 @@ def small_run(tmp_path_factory) -> Path:
 
 
 def pytest_configure(config):
-    """The controller process (not an xdist worker) makes the session's figure cache; the workers it
-    starts inherit its path (tests/fixtures/integrate/support.py: FIGURE_CACHE_VARIABLE)."""
+    """The controller process (not an xdist worker) writes the package's bytecode (so that no worker or job
+    compiles it again where PYTHONDONTWRITEBYTECODE is set: upskilling.imports.compile_package) and makes
+    the session's figure cache; the workers it starts inherit its path (tests/fixtures/integrate/support.py:
+    FIGURE_CACHE_VARIABLE)."""
     if not hasattr(config, "workerinput"):
+        from upskilling.imports import compile_package
+
+        compile_package()
         os.environ[FIGURE_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="upskilling-test-figures-")
 
 

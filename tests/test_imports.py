@@ -37,3 +37,42 @@ def test_the_redactor_runs_without_loading_transformers_or_torch():
     assert result["text"] == "Mail [EMAIL] or call [PHONE]."
     assert result["loaded"] == []
     import transformers  # noqa: F401  (importable normally in this process)
+
+
+def test_compile_package_writes_bytecode_that_python_then_loads(tmp_path, monkeypatch):
+    import importlib
+
+    from upskilling.imports import compile_package
+
+    pkg = tmp_path / "pkg_compiled"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("VALUE = 41 + 1\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # as under PYTHONDONTWRITEBYTECODE=1
+    assert compile_package(pkg) is True
+    cached = sorted(p.name for p in (pkg / "__pycache__").iterdir())
+    assert cached == [f"__init__.{sys.implementation.cache_tag}.pyc"]
+    before = (pkg / "__pycache__" / cached[0]).stat().st_mtime_ns
+    assert compile_package(pkg) is True  # up to date: not written again
+    assert (pkg / "__pycache__" / cached[0]).stat().st_mtime_ns == before
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("pkg_compiled")
+    assert module.VALUE == 42 and module.__spec__.cached.endswith(cached[0])
+
+
+
+def test_compile_package_where_bytecode_cannot_be_written_returns_false(tmp_path):
+    from upskilling.imports import compile_package
+
+    folder = tmp_path / "unwritable"
+    folder.mkdir()
+    (folder / "mod.py").write_text("X = 1\n", encoding="utf-8")
+    (folder / "__pycache__").write_text("", encoding="utf-8")  # a file where the folder would go: even root fails
+    assert compile_package(folder) is False
+    assert (folder / "__pycache__").is_file() and (folder / "__pycache__").read_text() == ""
+
+
+def test_the_snakefile_writes_the_package_bytecode_before_any_job():
+    from pathlib import Path
+
+    snakefile = (Path(__file__).resolve().parents[1] / "Snakefile").read_text(encoding="utf-8")
+    assert "compile_package()" in snakefile.split("include:")[0]
