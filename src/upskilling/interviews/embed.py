@@ -284,9 +284,53 @@ def prune(cache_dir: str | Path, keep: int, current: str | None = None) -> None:
                 pass
 
 
+def lookup_or_encode(texts: list[str], keys: list[bytes], store: "EmbeddingStore | None", encode_missing,
+                     dimension: int, label: str = "texts") -> tuple[np.ndarray, int, list[int], float]:
+    """The vectors of ``texts`` (``keys``: their :func:`text_keys`): read from ``store`` (None: no cache)
+    where found, else made by ``encode_missing(texts) -> array``, called once with each distinct missing
+    text in order of first appearance (not called when every text is found). The new vectors are added to
+    the store; a store that cannot be written is logged and the vectors are still returned. Logs how many
+    ``label`` were reused and how many are embedded.
+
+    Returns ``(vectors, n_reused, encoded, seconds)``: float32 ``(len(texts), dimension)``; the number of
+    texts read from the store; the positions of the texts encoded (first appearances); the seconds
+    ``encode_missing`` took. The one cache step of the embedding shards (:func:`embed_segments`) and of the
+    jobs after them (:class:`.encoder.TextEncoder`)."""
+    vectors = np.zeros((len(texts), dimension), dtype=np.float32)
+    found = store.lookup(keys, vectors) if store is not None else np.zeros(len(texts), dtype=bool)
+    first: dict[bytes, int] = {}
+    for i in np.flatnonzero(~found):
+        first.setdefault(keys[i], int(i))
+    todo = list(first.values())
+    n_reused = int(found.sum())
+    where = f"embedding cache {store.key[:12]}" if store is not None else "embedding cache off"
+    if not todo:
+        log.info("%s: %d of %d %s reused, 0 embedded (cache hit; not embedding again)", where, n_reused,
+                 len(texts), label)
+        return vectors, n_reused, todo, 0.0
+    log.info("%s: %d of %d %s reused, embedding %d", where, n_reused, len(texts), label, len(todo))
+    t = time.perf_counter()
+    new = np.asarray(encode_missing([texts[i] for i in todo]), dtype=np.float32)
+    seconds = time.perf_counter() - t
+    if new.shape != (len(todo), dimension):
+        raise InputError(f"embedding model returned shape {new.shape} for the {label}, expected "
+                         f"{(len(todo), dimension)}")
+    row = {keys[i]: j for j, i in enumerate(todo)}
+    missing = np.flatnonzero(~found)
+    vectors[missing] = new[[row[keys[i]] for i in missing]]
+    if store is not None:
+        try:
+            store.add([keys[i] for i in todo], new)
+        except OSError as exc:
+            log.warning("embedding cache %s could not be written (%s); the vectors are used but not cached",
+                        store.root, exc)
+    return vectors, n_reused, todo, seconds
+
+
 def embed_segments(texts: list[str], model, model_sha256: str, cache_dir: str | Path | None,
                    batch_size: int = 32, cache_keep: int = 3, label: str = "segments") -> tuple[np.ndarray, dict]:
-    """Embed ``texts`` with ``model``, reusing the vectors of the texts already in the cache.
+    """Embed ``texts`` with ``model``, reusing the vectors of the texts already in the cache
+    (:func:`lookup_or_encode`).
 
     Returns ``(vectors, info)``: vectors float32 ``(len(texts), dimension)`` in the order of
     ``texts``; ``info`` (no text) has ``cache_key`` (the store key), ``cache_hit`` (True when nothing
@@ -303,45 +347,18 @@ def embed_segments(texts: list[str], model, model_sha256: str, cache_dir: str | 
     key = store_key(model_sha256, settings)
     dim = settings["dimension"]
     keys = text_keys(texts, key)  # first: checks that every text is a string
-    info = {"cache_key": key, "texts_sha256": texts_sha256(texts), "n": len(texts), "dimension": dim,
-            "batch_size": int(batch_size), "settings": settings}
-    vectors = np.zeros((len(texts), dim), dtype=np.float32)
     store = EmbeddingStore(cache_dir, key, dim) if cache_dir else None
-    found = store.lookup(keys, vectors) if store is not None else np.zeros(len(texts), dtype=bool)
-
-    # each distinct missing text once, in order of first appearance
-    first: dict[bytes, int] = {}
-    for i in np.flatnonzero(~found):
-        first.setdefault(keys[i], int(i))
-    todo = list(first.values())
-    n_reused = int(found.sum())
-    info.update(n_reused=n_reused, n_embedded=len(todo), cache_hit=store is not None and not todo)
-    where = f"embedding cache {key[:12]}" if store is not None else "embedding cache off"
-    if not todo:
-        log.info("%s: %d of %d %s reused, 0 embedded (cache hit; not embedding again)", where, n_reused,
-                 len(texts), label)
-        store.touch()
-        prune(cache_dir, cache_keep, key)
-        info.update(seconds=time.perf_counter() - start, encode_seconds=0.0, texts_per_second=None)
-        return vectors, info
-    log.info("%s: %d of %d %s reused, embedding %d, batch size %d", where, n_reused, len(texts), label,
-             len(todo), batch_size)
-    t = time.perf_counter()
-    new = encode(model, [texts[i] for i in todo], batch_size=batch_size)
-    seconds = time.perf_counter() - t
-    if new.shape != (len(todo), dim):
-        raise InputError(f"embedding model returned shape {new.shape}, expected {(len(todo), dim)}")
-    row = {keys[i]: j for j, i in enumerate(todo)}
-    missing = np.flatnonzero(~found)
-    vectors[missing] = new[[row[keys[i]] for i in missing]]
-    log.info("embedded %d %s in %.1f s (%.0f %s/s)", len(todo), label, seconds, len(todo) / max(seconds, 1e-9), label)
+    vectors, n_reused, todo, seconds = lookup_or_encode(
+        texts, keys, store, lambda missing: encode(model, missing, batch_size=batch_size), dim, label)
+    if todo:
+        log.info("embedded %d %s in %.1f s (%.0f %s/s)", len(todo), label, seconds, len(todo) / max(seconds, 1e-9),
+                 label)
     if store is not None:
-        try:
-            store.add([keys[i] for i in todo], new)
-        except OSError as exc:
-            log.warning("embedding cache %s could not be written (%s); the vectors are used but not cached",
-                        store.root, exc)
+        if not todo:
+            store.touch()
         prune(cache_dir, cache_keep, key)
-    info.update(seconds=time.perf_counter() - start, encode_seconds=seconds,
-                texts_per_second=len(todo) / seconds if seconds > 0 else None)
-    return vectors, info
+    return vectors, {"cache_key": key, "texts_sha256": texts_sha256(texts), "n": len(texts), "dimension": dim,
+                     "batch_size": int(batch_size), "settings": settings, "n_reused": n_reused,
+                     "n_embedded": len(todo), "cache_hit": store is not None and not todo,
+                     "seconds": time.perf_counter() - start, "encode_seconds": seconds,
+                     "texts_per_second": len(todo) / seconds if todo and seconds > 0 else None}

@@ -27,7 +27,7 @@ import logging
 import numpy as np
 
 from ..errors import InputError
-from .embed import EmbeddingStore, encode, model_settings, prune, store_key, text_keys
+from .embed import EmbeddingStore, encode, lookup_or_encode, model_settings, prune, store_key, text_keys
 
 log = logging.getLogger("upskilling.interviews")
 
@@ -127,31 +127,23 @@ class TextEncoder:
         self.counts["known"] += len(texts) - len(todo)
         if not todo:
             return out
-        keys = text_keys([texts[i] for i in todo], self.key)
-        part = np.zeros((len(todo), self.dimension), dtype=np.float32)
-        found = self.store.lookup(keys, part) if self.store is not None else np.zeros(len(todo), dtype=bool)
-        self.counts["cached"] += int(found.sum())
-        missing = sorted({texts[i] for i, hit in zip(todo, found) if not hit})
-        if missing:
+        unique = sorted({texts[i] for i in todo})  # each new text looked up (and embedded) once, in text order
+
+        def encode_missing(missing: list[str]) -> np.ndarray:
             if not self.model_loaded:
                 log.info("interviews: %d text(s) neither precomputed nor cached: loading the embedding model",
                          len(missing))
-            new = encode(self.model(), missing, batch_size=self.batch_size)
-            self.counts["embedded"] += len(missing)
-            if self.store is not None:
-                try:
-                    self.store.add(text_keys(missing, self.key), new)
-                    prune(self.cache_dir, self.cache_keep, self.key)
-                except OSError as exc:
-                    log.warning("embedding cache %s could not be written (%s); the vectors are used but not cached",
-                                self.store.root, exc)
-            row = dict(zip(missing, new))
-            for j, hit in enumerate(found):
-                if not hit:
-                    part[j] = row[texts[todo[j]]]
-        for j, i in enumerate(todo):
-            out[i] = part[j]
-            self.known[texts[i]] = part[j]  # asked again (KeyBERT per fit): answered without a lookup
+            return encode(self.model(), missing, batch_size=self.batch_size)
+
+        vectors, n_reused, encoded, _ = lookup_or_encode(unique, text_keys(unique, self.key), self.store,
+                                                         encode_missing, self.dimension, "texts")
+        self.counts["cached"] += n_reused
+        self.counts["embedded"] += len(encoded)
+        if encoded and self.store is not None:
+            prune(self.cache_dir, self.cache_keep, self.key)
+        self.known.update(zip(unique, vectors))  # asked again (KeyBERT per fit): answered without a lookup
+        for i in todo:
+            out[i] = self.known[texts[i]]
         return out
 
     def summary(self) -> str:
