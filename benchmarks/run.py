@@ -344,6 +344,36 @@ def corpus_again(n: int) -> int:
     return 0
 
 
+def speed_index() -> float:
+    """Seconds a fixed CPU workload takes in a fresh process (best of 3): 2e7 pure-Python additions and ten
+    1500x1500 NumPy matrix products on one thread. It puts runs of different days side by side: this
+    machine's speed varies by 50 % and more within a day (the same commit ran cold in 50 s and in 75 s)."""
+    code = ("import os, time; os.environ['OMP_NUM_THREADS'] = '1'\n"
+            "import numpy as np; from threadpoolctl import threadpool_limits\n"
+            "x = np.random.default_rng(0).random((1500, 1500)); t = time.perf_counter(); s = 0\n"
+            "for i in range(20_000_000): s += i\n"
+            "with threadpool_limits(1):\n    [x @ x for _ in range(10)]\n"
+            "print(time.perf_counter() - t)")
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True).stdout.strip()) for _ in range(3)]
+    return round(min(runs), 2)
+
+
+def default_again(repeats: int) -> int:
+    """Measure the default data again (after a change that affects it) and put it in
+    benchmarks/out/results.json and results.md, dated, with the machine's speed index before and after."""
+    path = OUT / "out" / "results.json"
+    res = json.loads(path.read_text())
+    before = speed_index()
+    base = Path(tempfile.mkdtemp(prefix="upskilling_bench_"))
+    res["default"] = default_data(base, repeats) | {
+        "remeasured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "speed_index_s": [before, speed_index()]}
+    path.write_text(json.dumps(res, indent=2), encoding="utf-8")
+    (OUT / "results.md").write_text(render(res), encoding="utf-8")
+    shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
 # ------------------------------------------------------------------ report
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -353,7 +383,7 @@ def machine() -> dict:
 
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / GIB, 1),
             "python": platform.python_version(), "torch": torch.__version__, "snakemake": sm.__version__,
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "speed_index_s": speed_index()}
 
 
 def render(res: dict) -> str:
@@ -362,7 +392,12 @@ def render(res: dict) -> str:
              f"{m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}, torch "
              f"{m['torch']}, Snakemake {m['snakemake']}. Wall times are medians of {res['repeats']} repeats; peak memory "
              "is the largest summed RSS of the Snakemake process tree (50 ms samples). Nothing here is a test.", "",
+             "Speed index (seconds of a fixed one-thread CPU workload, `speed_index()`; lower is a faster machine): "
+             + (f"{m['speed_index_s']:.2f} s at the start of this run." if m.get("speed_index_s") else
+                "not measured in this run (added later)."), "",
              "## Default data (the shipped data, the README run)", "",
+             *([f"Measured again on {d['remeasured']} (`--default-again`), speed index {d['speed_index_s'][0]:.2f} s "
+                f"before and {d['speed_index_s'][1]:.2f} s after.", ""] if d.get("remeasured") else []),
              "| run | wall (s) | peak (GiB) | floor |", "|---|---|---|---|"]
     cold = d["cold"]["wall_s"]
     iv = d["interview_stage_cold"]["wall_s"]
@@ -449,6 +484,8 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus", metavar="N", type=int, default=0,
                         help="measure the N-interview synthetic corpus again (1000 with its ratios) and update "
                              "benchmarks/out/results.json and results.md (a dated line says so)")
+    parser.add_argument("--default-again", action="store_true",
+                        help="measure the default data again and update benchmarks/out/results.json and results.md")
     parser.add_argument("--render", action="store_true",
                         help="only write results.md again from benchmarks/out/results.json")
     args = parser.parse_args(argv)
@@ -460,6 +497,8 @@ def main(argv=None) -> int:
         return ratio_again(args.ratio_again)
     if args.corpus:
         return corpus_again(args.corpus)
+    if args.default_again:
+        return default_again(args.repeats)
     only = set(args.only.split(","))
     repeats = 1 if args.quick else args.repeats
     base = Path(tempfile.mkdtemp(prefix="upskilling_bench_"))
