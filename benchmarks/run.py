@@ -317,6 +317,12 @@ def ratio_again(n: int) -> int:
     meta = json.loads((work / IV / "embeddings.json").read_text())
     again["shard_encode_s"] = sum(s_["encode_seconds"] or 0 for s_ in meta["shards"])
     again["remeasured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    # the embedding jobs' logs (timestamps of model load, encode calls, gather): where the rule's time went
+    logs = OUT / "out" / f"ratio_logs_{n}"
+    shutil.rmtree(logs, ignore_errors=True)
+    shutil.copytree(work / "logs" / "interviews", logs, ignore=lambda d, names: [x for x in names if "embed" not in x])
+    for f in sorted((work / ".snakemake" / "log").glob("*.log")):
+        shutil.copy2(f, logs / f"snakemake_{f.name}")
     res["interviews"][name]["ratios_first"] = res["interviews"][name]["ratios"]
     res["interviews"][name]["ratios"] = again
     path.write_text(json.dumps(res, indent=2), encoding="utf-8")
