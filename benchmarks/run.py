@@ -296,10 +296,23 @@ def measure_ratios(work: Path, result: dict, bare_before: dict | None = None) ->
             "n_stability_seeds": 5}
 
 
+RESULTS_JSON = OUT / "out" / "results.json"
+
+
+def load_results() -> dict:
+    """benchmarks/out/results.json of the last full run (which the re-measuring modes update)."""
+    return json.loads(RESULTS_JSON.read_text())
+
+
+def save_results(res: dict) -> None:
+    """Write benchmarks/out/results.json and results.md from ``res``."""
+    RESULTS_JSON.write_text(json.dumps(res, indent=2), encoding="utf-8")
+    (OUT / "results.md").write_text(render(res), encoding="utf-8")
+
+
 def ratio_again(n: int) -> int:
     """The embedding-rule vs bare-encode ratio on the ``n``-interview corpus, measured on a quiet machine."""
-    path = OUT / "out" / "results.json"
-    res = json.loads(path.read_text())
+    res = load_results()
     name = f"synthetic ({n:,})"
     base = Path(tempfile.mkdtemp(prefix="upskilling_ratio_"))
     snakemake(scratch_copy(base, "default"), f"{IV}/turns.csv")
@@ -325,8 +338,7 @@ def ratio_again(n: int) -> int:
         shutil.copy2(f, logs / f"snakemake_{f.name}")
     res["interviews"][name]["ratios_first"] = res["interviews"][name]["ratios"]
     res["interviews"][name]["ratios"] = again
-    path.write_text(json.dumps(res, indent=2), encoding="utf-8")
-    (OUT / "results.md").write_text(render(res), encoding="utf-8")
+    save_results(res)
     shutil.rmtree(base, ignore_errors=True)
     return 0
 
@@ -334,8 +346,7 @@ def ratio_again(n: int) -> int:
 def corpus_again(n: int) -> int:
     """Measure the ``n``-interview synthetic corpus again (after a change that affects only the interview
     stage at that size) and put it in benchmarks/out/results.json and results.md, dated."""
-    path = OUT / "out" / "results.json"
-    res = json.loads(path.read_text())
+    res = load_results()
     base = Path(tempfile.mkdtemp(prefix="upskilling_bench_"))
     snakemake(scratch_copy(base, "default"), f"{IV}/turns.csv")
     interviews = default_turns(base)
@@ -344,8 +355,7 @@ def corpus_again(n: int) -> int:
                                               lambda f: synthetic_corpus(interviews, n, f), 1, n == 1000)
     res["interviews"][name]["remeasured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     res["projection"] = projection(res)
-    path.write_text(json.dumps(res, indent=2), encoding="utf-8")
-    (OUT / "results.md").write_text(render(res), encoding="utf-8")
+    save_results(res)
     shutil.rmtree(base, ignore_errors=True)
     return 0
 
@@ -354,11 +364,11 @@ def speed_index() -> float:
     """Seconds a fixed CPU workload takes in a fresh process (best of 3): 2e7 pure-Python additions and ten
     1500x1500 NumPy matrix products on one thread. It puts runs of different days side by side: this
     machine's speed varies by 50 % and more within a day (the same commit ran cold in 50 s and in 75 s)."""
-    code = ("import os, time; os.environ['OMP_NUM_THREADS'] = '1'\n"
-            "import numpy as np; from threadpoolctl import threadpool_limits\n"
+    code = ("import os, time; os.environ['OMP_NUM_THREADS'] = '1'  # before NumPy: one BLAS thread\n"
+            "import numpy as np\n"
             "x = np.random.default_rng(0).random((1500, 1500)); t = time.perf_counter(); s = 0\n"
             "for i in range(20_000_000): s += i\n"
-            "with threadpool_limits(1):\n    [x @ x for _ in range(10)]\n"
+            "[x @ x for _ in range(10)]\n"
             "print(time.perf_counter() - t)")
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  check=True).stdout.strip()) for _ in range(3)]
@@ -368,14 +378,12 @@ def speed_index() -> float:
 def default_again(repeats: int) -> int:
     """Measure the default data again (after a change that affects it) and put it in
     benchmarks/out/results.json and results.md, dated, with the machine's speed index before and after."""
-    path = OUT / "out" / "results.json"
-    res = json.loads(path.read_text())
+    res = load_results()
     before = speed_index()
     base = Path(tempfile.mkdtemp(prefix="upskilling_bench_"))
     res["default"] = default_data(base, repeats) | {
         "remeasured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "speed_index_s": [before, speed_index()]}
-    path.write_text(json.dumps(res, indent=2), encoding="utf-8")
-    (OUT / "results.md").write_text(render(res), encoding="utf-8")
+    save_results(res)
     shutil.rmtree(base, ignore_errors=True)
     return 0
 
@@ -496,8 +504,7 @@ def main(argv=None) -> int:
                         help="only write results.md again from benchmarks/out/results.json")
     args = parser.parse_args(argv)
     if args.render:
-        (OUT / "results.md").write_text(render(json.loads((OUT / "out" / "results.json").read_text())),
-                                        encoding="utf-8")
+        save_results(load_results())
         return 0
     if args.ratio_again:
         return ratio_again(args.ratio_again)

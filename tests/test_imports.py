@@ -59,7 +59,6 @@ def test_compile_package_writes_bytecode_that_python_then_loads(tmp_path, monkey
     assert module.VALUE == 42 and module.__spec__.cached.endswith(cached[0])
 
 
-
 def test_compile_package_where_bytecode_cannot_be_written_returns_false(tmp_path):
     from upskilling.imports import compile_package
 

@@ -23,6 +23,8 @@ import pandas as pd
 from ..errors import InputError
 
 SEGMENT_COLUMNS = ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "n_words", "text"]
+#: a segment's identity, place and text: the first columns of every per-segment result table
+LOCATOR_COLUMNS = [c for c in SEGMENT_COLUMNS if c != "n_words"]
 DROPPED_COLUMNS = ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "n_words", "reason"]
 
 _ABBREVIATIONS = {

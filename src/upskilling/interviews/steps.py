@@ -506,8 +506,6 @@ def code(segments_csv, embeddings_npy, embeddings_json, context_npy, themes_yaml
                 "n_codebook_texts": len(texts)}, out_fit)
 
 
-#: the segment columns of results/interviews/segments.csv before the coding's (the topic pair in between)
-_SEGMENT_COLUMNS = ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text"]
 _CODING_DTYPES = {c: str for c in ("theme", "theme_source", "coding_mode", "theme_zero_shot", "theme_few_shot",
                                    "human_theme", "split")}
 
@@ -518,13 +516,14 @@ def coded_segments(segments_csv, coding_csv, out_csv) -> None:
     What reads only the themes (prevalence, quotes, the joint display) reads this table, so that a topic
     setting re-runs none of them; results/interviews/segments.csv (:func:`segments_table`) adds the topics."""
     from .coding import CODING_COLUMNS
+    from .segment import LOCATOR_COLUMNS
 
     segments = read_csv(segments_csv, dtype={"text": str, "context": str})
     coding = read_csv(coding_csv, dtype=_CODING_DTYPES)
     if segments["segment_id"].tolist() != coding["segment_id"].tolist():
         raise InputError(f"{coding_csv}: segments differ from {segments_csv}; re-run the coding rule")
     keep = [c for c in CODING_COLUMNS if c not in ("segment_id", "participant_id", "turn_id")]
-    out = pd.concat([segments[_SEGMENT_COLUMNS].reset_index(drop=True), coding[keep].reset_index(drop=True)], axis=1)
+    out = pd.concat([segments[LOCATOR_COLUMNS].reset_index(drop=True), coding[keep].reset_index(drop=True)], axis=1)
     write_csv(out, out_csv)
 
 

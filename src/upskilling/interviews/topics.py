@@ -54,12 +54,12 @@ import pandas as pd
 
 from ..errors import InputError
 from .inductive import dominant_questions
+from .segment import LOCATOR_COLUMNS
 from .themes import OTHER, map_topics, topic_centroids, zeroshot_text
 
 log = logging.getLogger("upskilling.interviews")
 
-SEGMENT_RESULT_COLUMNS = ["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text",
-                          "topic", "theme", "probability"]
+SEGMENT_RESULT_COLUMNS = [*LOCATOR_COLUMNS, "topic", "theme", "probability"]
 TOPIC_COLUMNS = ["topic", "size", "label", "keywords", "keybert", "representative", "origin", "nearest_theme",
                  "theme_similarity", "protocol_question", "protocol_share",
                  # kept for the readers of the earlier table (integration, notebook) until the deductive
@@ -453,7 +453,7 @@ def segment_table(segments: pd.DataFrame, fit: TopicFit) -> pd.DataFrame:
 
     ``theme`` is, for now, the nearest-theme placeholder of :class:`TopicFit`; the deductive coding
     will write it."""
-    out = segments[["segment_id", "participant_id", "turn_id", "start_char", "end_char", "text"]].copy()
+    out = segments[LOCATOR_COLUMNS].copy()
     out["topic"] = fit.topics
     out["theme"] = fit.theme
     out["probability"] = np.round(fit.probability, 4)
